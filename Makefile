@@ -1,0 +1,33 @@
+# civicgrid — the two set-up commands are `make demo` and `make test`.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+RELEASE := build/release
+ASAN := build/asan
+DB ?= var/demo.db
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: demo test deps build build-asan clean serve
+
+## demo: install what is missing, build (Release), create the demo database if absent, serve on $(LISTEN)
+demo: deps build
+	@mkdir -p var
+	@if [ ! -f $(DB) ]; then $(RELEASE)/civicgrid demo build --db $(DB); fi
+	$(RELEASE)/civicgrid serve --db $(DB) --listen $(LISTEN)
+
+## test: install what is missing, build with AddressSanitizer + UBSan, run every test through CTest
+test: deps build-asan
+	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
+
+deps:
+	@scripts/install-deps.sh
+
+build:
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DCIVICGRID_TESTS=OFF >/dev/null
+	@cmake --build $(RELEASE) -j $(JOBS)
+
+build-asan:
+	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCIVICGRID_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN) -j $(JOBS)
+
+clean:
+	rm -rf build
