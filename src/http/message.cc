@@ -1,0 +1,113 @@
+#include "http/message.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "common/json.h"
+#include <boost/json/value.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace civicgrid::http {
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string_view Request::Header(std::string_view name) const {
+  auto it = headers.find(Lower(name));
+  return it == headers.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+std::string Request::Query(std::string_view name, std::string_view fallback) const {
+  auto it = query.find(std::string(name));
+  return it == query.end() ? std::string(fallback) : it->second;
+}
+
+std::string Request::Param(std::string_view name) const {
+  auto it = params.find(std::string(name));
+  return it == params.end() ? std::string{} : it->second;
+}
+
+Result<void> ParseTarget(std::string_view target, Request& request) {
+  auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed) return Error::InvalidArgument("malformed request target", "target");
+  const boost::urls::url_view& url = *parsed;
+  request.target = std::string(target);
+  request.path = url.path();
+  if (request.path.empty()) request.path = "/";
+  request.segments.clear();
+  for (auto segment : url.segments()) request.segments.push_back(std::string(segment));
+  // "/a/" yields a trailing empty segment; treat "/a/" like "/a".
+  if (!request.segments.empty() && request.segments.back().empty()) request.segments.pop_back();
+  request.query.clear();
+  for (auto param : url.params(boost::urls::encoding_opts(/*space_as_plus=*/true))) {
+    request.query.insert_or_assign(std::string(param.key), std::string(param.value));
+  }
+  return {};
+}
+
+std::optional<std::string> Response::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (IEquals(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+Response Json(unsigned status, const boost::json::value& value) {
+  Response response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = ToJson(value);
+  return response;
+}
+
+Response JsonError(unsigned status, const Error& error) {
+  boost::json::object inner;
+  inner["code"] = error.code;
+  inner["message"] = error.message;
+  if (!error.field.empty()) inner["field"] = error.field;
+  boost::json::object outer;
+  outer["error"] = std::move(inner);
+  return Json(status, outer);
+}
+
+Response JsonError(const Error& error) { return JsonError(StatusFor(error), error); }
+
+Response Text(unsigned status, std::string body, std::string content_type) {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
+  response.content_type = std::move(content_type);
+  return response;
+}
+
+unsigned StatusFor(const Error& error) {
+  static const std::pair<std::string_view, unsigned> kTable[] = {
+      {"invalid_argument", 400},       {"unauthorized", 401},       {"forbidden", 403},
+      {"not_found", 404},              {"method_not_allowed", 405}, {"conflict", 409},
+      {"payload_too_large", 413},      {"unsupported_media_type", 415},
+      {"too_many_requests", 429},
+  };
+  for (const auto& [code, status] : kTable) {
+    if (error.code == code) return status;
+  }
+  return 500;
+}
+
+}  // namespace civicgrid::http

@@ -1,0 +1,81 @@
+// The HTTP/1.1 server: Boost.Beast over asio coroutines, N io threads, keep-alive.
+//
+// Requests under /api/, /healthz and /metrics go to the Router; other GET/HEAD requests are served
+// from ServerOptions::static_root (or, without a built UI, "/" answers a page saying so). Every
+// response carries X-Content-Type-Options: nosniff, X-Frame-Options: DENY and X-Request-Id (the
+// client's X-Request-Id when it is short and plain, else a generated one). Each request is logged
+// as an "http.request" event and counted in the Metrics. Handler exceptions become 500 JSON errors;
+// malformed HTTP gets 400 and the connection is closed; a body over max_body_bytes gets 413.
+//
+//   Router router; Metrics metrics;
+//   AddStandardRoutes(router, metrics);          // /healthz, /metrics
+//   router.Add(Verb::get, "/api/v1/x/{id}", "x.get", handler);
+//   Server server(options, router, metrics);     // router and metrics must outlive the server
+//   server.Run();                                // until Stop() or, with handle_signals, SIGINT/SIGTERM
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "http/metrics.h"
+#include "http/router.h"
+
+namespace civicgrid::http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";             // IPv4 or IPv6 literal to bind
+  unsigned short port = 8080;                     // 0 = any free port; see Server::port()
+  unsigned threads = 0;                           // io threads; 0 = hardware concurrency
+  std::string static_root;                        // built web UI directory; empty = none
+  std::string docs_path = "/api/v1/docs";         // linked from the "UI not built" page
+  std::size_t max_body_bytes = 1 << 20;           // larger request bodies get 413
+  std::size_t max_header_bytes = 16 * 1024;       // larger request headers get 431
+  std::chrono::milliseconds read_timeout{15000};  // to read one request's header, and its body
+  std::chrono::milliseconds idle_timeout{60000};  // keep-alive: wait for the next request
+  std::chrono::milliseconds write_timeout{30000}; // to write one response
+  std::chrono::milliseconds shutdown_timeout{10000};  // Stop(): how long in-flight requests may take
+  bool handle_signals = false;                    // SIGINT/SIGTERM trigger a graceful stop
+  bool log_requests = true;                       // one "http.request" info event per request
+};
+
+class Server {
+ public:
+  // Does not bind yet. `router` and `metrics` are used by reference and must outlive the server; the
+  // router must not change once Start() has been called.
+  Server(ServerOptions options, const Router& router, Metrics& metrics);
+  // Stops (as Stop()) if still running.
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, listens and starts the io threads. Fails (e.g. address in use, bad address) without
+  // throwing. Calling it twice is an error.
+  Result<void> Start();
+
+  // Starts if needed (throwing std::runtime_error if Start() fails), then blocks until the server
+  // has stopped: by Stop() from another thread, RequestStop(), or a signal with handle_signals.
+  void Run();
+
+  // Graceful stop: stops accepting, closes idle keep-alive connections, lets in-flight requests
+  // finish (at most shutdown_timeout, then closes them), stops the io threads and returns.
+  // Idempotent. Must not be called from a handler (it would wait for itself): use RequestStop().
+  void Stop();
+
+  // Begins the graceful stop and returns at once; safe from any thread, handlers included.
+  void RequestStop();
+
+  // The bound port (useful with port 0); 0 before Start().
+  unsigned short port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Registers GET /healthz ({"status":"ok"}, route "healthz") and GET /metrics (Prometheus text,
+// route "metrics"), and declares the server's metric families in `metrics`.
+void AddStandardRoutes(Router& router, Metrics& metrics);
+
+}  // namespace civicgrid::http

@@ -1,0 +1,82 @@
+// A thin RAII layer over the SQLite C API: a connection and prepared statements.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include "core/result.h"
+
+namespace civicgrid::store::sqlite {
+
+// A prepared statement; Bind* are 1-based; Step answers true while a row is available.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, std::string_view sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool ok() const { return stmt_ != nullptr; }
+  const std::string& error() const { return error_; }
+
+  Stmt& Bind(int i, std::string_view text);
+  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, double v);
+  Stmt& BindBlob(int i, std::string_view bytes);
+  Stmt& BindNull(int i);
+
+  // Steps once: true if a row is ready, false when done; errors are kept in error().
+  bool Step();
+  // Runs to completion; answers an error if any step failed.
+  Result<void> Run();
+  void Reset();
+
+  std::string Text(int col) const;
+  std::string Blob(int col) const;
+  int64_t Int(int col) const;
+  double Real(int col) const;
+  bool IsNull(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string error_;
+};
+
+// One connection, opened in WAL mode with synchronous=FULL (a commit is on disk when it returns).
+class Db {
+ public:
+  static Result<std::unique_ptr<Db>> Open(const std::string& path);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  Result<void> Exec(std::string_view sql);
+  sqlite3* handle() { return db_; }
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Runs `fn` inside BEGIN IMMEDIATE … COMMIT; rolls back if it answers an error.
+template <class Fn>
+Result<void> InTransaction(Db& db, Fn&& fn) {
+  if (auto r = db.Exec("BEGIN IMMEDIATE"); !r) return r;
+  Result<void> r = fn();
+  if (!r) {
+    (void)db.Exec("ROLLBACK");
+    return r;
+  }
+  if (auto c = db.Exec("COMMIT"); !c) {
+    (void)db.Exec("ROLLBACK");
+    return c;
+  }
+  return {};
+}
+
+}  // namespace civicgrid::store::sqlite

@@ -1,0 +1,61 @@
+// The storage interface: what the platform keeps, independent of the engine.
+//
+// One implementation per engine (sqlite/ now, postgres/ later) behind this interface, with one
+// contract test suite. Every mutating call is one transaction: it happens whole or not at all.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/territory.h"
+#include "geo/grid.h"
+
+namespace civicgrid::store {
+
+// A change of the territory, applied in one transaction.
+struct TerritoryChange {
+  bool replace_all = false;                 // delete all divisions, grids and shapes first
+  std::vector<Division> divisions;          // inserted or replaced by code
+  std::vector<geo::Grid> grids;             // inserted or replaced by code (their division row too)
+  std::vector<geo::DivisionShape> shapes;   // inserted or replaced by code
+};
+
+// Counts of what the territory holds.
+struct TerritoryCounts {
+  int64_t divisions = 0;  // above grid level
+  int64_t grids = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies `change` in one transaction and increments the territory version.
+  virtual Result<void> ApplyTerritory(const TerritoryChange& change) = 0;
+
+  // All divisions above grid level (grids are loaded with LoadGrids), in code order.
+  virtual Result<std::vector<Division>> LoadDivisions() = 0;
+
+  // All grids with their shapes, in code order.
+  virtual Result<std::vector<geo::Grid>> LoadGrids() = 0;
+
+  // Grids under `code` (a division code prefix), in code order.
+  virtual Result<std::vector<geo::Grid>> LoadGridsUnder(const std::string& code) = 0;
+
+  // The stored shapes of divisions above grid level.
+  virtual Result<std::vector<geo::DivisionShape>> LoadDivisionShapes() = 0;
+
+  // A number that grows with every territory change (0 for an empty store).
+  virtual Result<int64_t> TerritoryVersion() = 0;
+
+  virtual Result<TerritoryCounts> CountTerritory() = 0;
+};
+
+// Opens (creating and migrating if needed) the store named by `url`: "sqlite:PATH" or a plain path
+// for SQLite. Fails with a clear error for an unknown scheme or an unreadable database.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+}  // namespace civicgrid::store
