@@ -6,6 +6,7 @@
 
 #include "support/run.h"
 #include "support/temp_dir.h"
+#include "support/tiny_territory.h"
 
 namespace civicgrid {
 namespace {
@@ -29,15 +30,7 @@ class CliTerritory : public ::testing::Test {
  protected:
   void SetUp() override {
     std::filesystem::create_directory(dir_.path() / "data");
-    // One county, a 0.1° square, with two streets and three communities.
-    testing::WriteFile(dir_.File("data/divisions.tsv"),
-                       "# code\tname\thost\n37\t山东省\t\n3799\t测试市\t\n379901\t测试区\t\n"
-                       "379901001\t东街道\t\n379901001001\t甲社区\t\n379901001002\t乙社区\t\n"
-                       "379901100\t西镇\t\n379901100201\t丙村\t\n");
-    testing::WriteFile(dir_.File("data/counties.geojson"),
-                       R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"379901",)"
-                       R"("name":"测试区","seat":[118.05,35.05]},"geometry":{"type":"Polygon","coordinates":)"
-                       R"([[[118,35],[118.1,35],[118.1,35.1],[118,35.1],[118,35]]]}}]})");
+    testing::WriteTinyTerritory(dir_.File("data"));
     db_ = dir_.File("t.db");
     auto r = Civicgrid("--db " + db_ + " demo build --data " + dir_.File("data"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
