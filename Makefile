@@ -6,16 +6,16 @@ ASAN := build/asan
 DB ?= var/demo.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: demo test deps build build-asan clean serve
+.PHONY: demo test deps build build-asan web clean
 
 ## demo: install what is missing, build (Release), create the demo database if absent, serve on $(LISTEN)
-demo: deps build
+demo: deps build web
 	@mkdir -p var
 	@if [ ! -f $(DB) ]; then $(RELEASE)/civicgrid demo build --db $(DB); fi
-	$(RELEASE)/civicgrid serve --db $(DB) --listen $(LISTEN)
+	$(RELEASE)/civicgrid serve --db $(DB) --listen $(LISTEN) --web-root web/dist
 
 ## test: install what is missing, build with AddressSanitizer + UBSan, run every test through CTest
-test: deps build-asan
+test: deps build-asan web
 	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
 
 deps:
@@ -28,6 +28,9 @@ build:
 build-asan:
 	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCIVICGRID_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN) -j $(JOBS)
+
+web:
+	@scripts/build-web.sh
 
 clean:
 	rm -rf build
