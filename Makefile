@@ -1,5 +1,6 @@
 # civicgrid — the two set-up commands are `make demo` and `make test`.
 SHELL := /bin/bash
+MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc)
 RELEASE := build/release
 ASAN := build/asan
