@@ -3,8 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/geometry/index/rtree.hpp>
-#include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -15,6 +14,9 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <boost/geometry/index/rtree.hpp>
+#include <boost/json.hpp>
 
 #include "core/grid_numbering.h"
 #include "core/territory.h"
@@ -220,6 +222,20 @@ TEST(GridGeneratorTest, LanshanDistrict) {
   EXPECT_EQ(all.size(), region.size());
   ExpectCentroidsInside(*grids, plan.code);
 
+  // Communities and streets are compact: nearly all are one piece.
+  std::map<std::string, std::vector<MultiPolygon>> by_community, by_street;
+  for (const auto& g : *grids) {
+    by_community[g.community].push_back(g.shape);
+    by_street[g.code.substr(0, 9)].push_back(g.shape);
+  }
+  auto one_piece = [](const auto& groups) {
+    size_t n = 0;
+    for (const auto& [code, shapes] : groups) n += geo::UnionAll(shapes).size() == 1;
+    return n;
+  };
+  EXPECT_GE(one_piece(by_community), 340u);  // of 359
+  EXPECT_GE(one_piece(by_street), 9u);       // of 11
+
   // Each community's grids are numbered 1..n.
   std::map<std::string, std::vector<int>> sequences;
   for (const auto& g : *grids) sequences[g.community].push_back(std::stoi(g.code.substr(12)));
@@ -239,6 +255,46 @@ TEST(GridGeneratorTest, LanshanDistrict) {
   }
 }
 
+// A thick C (an annulus with a 60° gap), where cells bend and centroids may fall outside them.
+MultiPolygon CShape() {
+  geo::Polygon p;
+  const double kPi = 3.14159265358979323846;
+  for (int k = 0; k <= 60; ++k) {
+    double a = (30 + 5.0 * k) * kPi / 180;
+    p.outer().emplace_back(geo::SnapDegrees(118 + 0.1 * std::cos(a)), geo::SnapDegrees(35 + 0.1 * std::sin(a)));
+  }
+  for (int k = 60; k >= 0; --k) {
+    double a = (30 + 5.0 * k) * kPi / 180;
+    p.outer().emplace_back(geo::SnapDegrees(118 + 0.06 * std::cos(a)), geo::SnapDegrees(35 + 0.06 * std::sin(a)));
+  }
+  p.outer().push_back(p.outer().front());
+  bg::correct(p);
+  return {p};
+}
+
+TEST(GridGeneratorTest, ConcaveCountyKeepsCentroidsInside) {
+  int fixes = 0;
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    CountyPlan plan;
+    plan.code = "371302";
+    plan.boundary = CShape();
+    plan.seat = Point(117.92, 35.0);
+    plan.streets = {{"371302001", {"371302001001", "371302001002", "371302001003"}}};
+    plan.grids_per_community = 1 + static_cast<double>(seed % 4);
+    plan.seed = seed;
+    GenerationStats stats;
+    auto grids = GenerateCountyGrids(plan, &stats);
+    ASSERT_TRUE(grids) << "seed " << seed << ": " << grids.error().message;
+    EXPECT_EQ(grids->size(), 3 * static_cast<size_t>(plan.grids_per_community));
+    ExpectCentroidsInside(*grids, "C seed " + std::to_string(seed));
+    double area = 0;
+    for (const auto& g : *grids) area += bg::area(g.shape);
+    EXPECT_NEAR(area, bg::area(plan.boundary), 1e-6 * area);
+    fixes += stats.centroid_fixes;
+  }
+  EXPECT_GT(fixes, 0) << "the plans no longer exercise the centroid fix";
+}
+
 TEST(GridGeneratorTest, RejectsMalformedPlans) {
   CountyPlan plan = PlanFor("371302");
   plan.streets[0].communities.push_back("371399001001");  // not under the street
@@ -249,37 +305,60 @@ TEST(GridGeneratorTest, RejectsMalformedPlans) {
   plan = PlanFor("371302");
   plan.grids_per_community = 0;
   EXPECT_FALSE(GenerateCountyGrids(plan));
+  plan = PlanFor("371302");
+  plan.streets[1].communities.push_back(plan.streets[1].communities.front());  // listed twice
+  EXPECT_FALSE(GenerateCountyGrids(plan));
+  plan = PlanFor("371302");
+  plan.boundary.clear();
+  auto empty = GenerateCountyGrids(plan);
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, "invalid_argument");
 }
 
-TEST(GridGeneratorTest, AllCountiesKeepCentroidsInside) {
-  std::map<std::string, size_t> per_city;
+// Every county of the demo, one city per test so that each stays short under the sanitizers.
+const std::vector<std::string> kCities = {"3702", "3703", "3704", "3713", "3717"};
+
+TEST(GridGeneratorTest, CitiesCoverEveryCounty) {
+  EXPECT_EQ(Counties().size(), 45u);
+  for (const auto& [code, county] : Counties())
+    EXPECT_NE(std::find(kCities.begin(), kCities.end(), code.substr(0, 4)), kCities.end()) << code;
+}
+
+class CityGridsTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CityGridsTest, EveryCountyKeepsCentroidsInside) {
+  const std::string city = GetParam();
   GenerationStats sum;
   double seconds = 0, slowest = 0;
   std::string slowest_code;
   for (const auto& [code, county] : Counties()) {
+    if (code.substr(0, 4) != city) continue;
     CountyPlan plan = PlanFor(code);
     GenerationStats stats;
     auto start = std::chrono::steady_clock::now();
     auto grids = GenerateCountyGrids(plan, &stats);
     double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    seconds += took;
-    if (took > slowest) slowest = took, slowest_code = code + " (" + std::to_string(stats.grids) + " grids)";
     ASSERT_TRUE(grids) << code << ": " << grids.error().message;
+    seconds += took;
+    if (took > slowest) slowest = took, slowest_code = code;
     ExpectCentroidsInside(*grids, code);
-    per_city[code.substr(0, 4)] += grids->size();
+    size_t communities = 0;
+    for (const auto& s : plan.streets) communities += s.communities.size();
+    EXPECT_EQ(grids->size(), std::max<size_t>(communities, std::lround(communities * kGridsPerCommunity))) << code;
     sum.grids += stats.grids;
     sum.fragments += stats.fragments;
     sum.orphan_fragments += stats.orphan_fragments;
     sum.centroid_fixes += stats.centroid_fixes;
     sum.partitions += stats.partitions;
   }
-  std::cout << "45 counties: " << sum.grids << " grids generated in " << seconds << " s (slowest " << slowest_code
-            << ": " << slowest << " s); fragments " << sum.fragments
-            << " (orphans " << sum.orphan_fragments << "), centroid fixes " << sum.centroid_fixes << ", partitions "
-            << sum.partitions << "\n";
-  for (const auto& [city, n] : per_city) std::cout << "  city " << city << ": " << n << " grids\n";
-  EXPECT_EQ(Counties().size(), 45u);
+  EXPECT_GT(sum.grids, 0);
+  std::cout << "city " << city << ": " << sum.grids << " grids generated in " << seconds << " s (slowest county "
+            << slowest_code << ": " << slowest << " s); fragments " << sum.fragments << " (orphans "
+            << sum.orphan_fragments << "), centroid fixes " << sum.centroid_fixes << ", partitions " << sum.partitions
+            << "\n";
 }
+
+INSTANTIATE_TEST_SUITE_P(Demo, CityGridsTest, ::testing::ValuesIn(kCities));
 
 }  // namespace
 }  // namespace civicgrid::demo

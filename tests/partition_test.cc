@@ -103,6 +103,34 @@ void ExpectPartition(const MultiPolygon& region, const std::vector<Point>& seeds
   const double snapping = axis_parallel ? 1e-9 * area : 0.5e-7 * bg::perimeter(region);
   EXPECT_LT(bg::area(diff), snapping);
   EXPECT_NEAR(total, area, snapping);
+  // Neighbours share borders vertex for vertex: no vertex lies inside another cell's edge.
+  auto lattice = [](const Point& p) { return std::pair{std::llround(p.x() * 1e7), std::llround(p.y() * 1e7)}; };
+  std::vector<std::pair<std::pair<long long, long long>, size_t>> vertices;
+  std::vector<std::pair<std::pair<long long, long long>, std::pair<long long, long long>>> edges;
+  std::vector<size_t> edge_cell;
+  for (size_t i = 0; i < part.cells.size(); ++i)
+    for (const Polygon& p : part.cells[i]) {
+      auto ring = [&](const Ring& r) {
+        for (size_t k = 0; k + 1 < r.size(); ++k) {
+          vertices.emplace_back(lattice(r[k]), i);
+          edges.emplace_back(lattice(r[k]), lattice(r[k + 1]));
+          edge_cell.push_back(i);
+        }
+      };
+      ring(p.outer());
+      for (const Ring& in : p.inners()) ring(in);
+    }
+  for (const auto& [v, cell] : vertices)
+    for (size_t e = 0; e < edges.size(); ++e) {
+      const auto& [a, b] = edges[e];
+      if (edge_cell[e] == cell || v == a || v == b) continue;
+      __int128 cross = static_cast<__int128>(b.first - a.first) * (v.second - a.second) -
+                       static_cast<__int128>(b.second - a.second) * (v.first - a.first);
+      bool between = std::min(a.first, b.first) <= v.first && v.first <= std::max(a.first, b.first) &&
+                     std::min(a.second, b.second) <= v.second && v.second <= std::max(a.second, b.second);
+      EXPECT_FALSE(cross == 0 && between) << "a vertex of cell " << cell << " lies inside an edge of cell "
+                                          << edge_cell[e];
+    }
   for (size_t i = 0; i < part.cells.size(); ++i)
     for (size_t j = i + 1; j < part.cells.size(); ++j) {
       if (!bg::intersects(bg::return_envelope<Box>(part.cells[i]), bg::return_envelope<Box>(part.cells[j])))

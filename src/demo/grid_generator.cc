@@ -2,13 +2,17 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdint>
 #include <functional>
 #include <map>
-#include <queue>
-#include <cmath>
 #include <numeric>
 #include <optional>
+#include <queue>
+#include <set>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "core/grid_numbering.h"
 #include "core/territory.h"
@@ -105,8 +109,9 @@ std::vector<std::vector<size_t>> Adjacency(const std::vector<MultiPolygon>& cell
 }
 
 // Splits cells into groups of given sizes by recursive coordinate bisection over the cell adjacency:
-// the first part of each split grows from the lowest cell along the longer axis of the cells' spread,
-// through neighbours, lowest first, so it is contiguous where the cells are and shaped like a cut.
+// a split orders the cells along the longer axis of their spread and grows one part from an end of
+// that order through neighbours, nearest the end first, so that it is contiguous where the cells are;
+// of growing from the low end or the high end, the split leaving fewer disconnected pieces wins.
 class Bisector {
  public:
   Bisector(const std::vector<Point>& at, const std::vector<std::vector<size_t>>& adjacent)
@@ -127,38 +132,76 @@ class Bisector {
       minx = std::min(minx, at_[i].x()), maxx = std::max(maxx, at_[i].x());
       miny = std::min(miny, at_[i].y()), maxy = std::max(maxy, at_[i].y());
     }
-    const bool by_x = maxx - minx >= maxy - miny;
-    auto key = [&](size_t i) { return std::pair{by_x ? at_[i].x() : at_[i].y(), i}; };
-    std::sort(items.begin(), items.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
-    ++stamp_;  // mark_ == stamp_: a candidate; == stamp_ + 1: taken into the first part
-    for (size_t i : items) mark_[i] = stamp_;
-    std::priority_queue<std::pair<double, size_t>, std::vector<std::pair<double, size_t>>, std::greater<>> front;
-    std::vector<size_t> part, rest;
-    for (size_t next = 0; part.size() < first;) {
-      if (front.empty()) {
-        while (mark_[items[next]] != stamp_) ++next;
-        front.push(key(items[next]));
-      }
-      size_t i = front.top().second;
-      front.pop();
-      if (mark_[i] != stamp_) continue;
-      mark_[i] = stamp_ + 1;
-      part.push_back(i);
-      for (size_t j : adjacent_[i])
-        if (mark_[j] == stamp_) front.push(key(j));
-    }
-    for (size_t i : items)
-      if (mark_[i] == stamp_) rest.push_back(i);
-    ++stamp_;
-    Split(std::move(part), sizes, lo, mid, group_of);
-    Split(std::move(rest), sizes, mid, hi, group_of);
+    by_x_ = maxx - minx >= maxy - miny;
+    std::sort(items.begin(), items.end(), [&](size_t a, size_t b) { return Key(a, false) < Key(b, false); });
+    auto [low, low_rest] = Grow(items, first, false);
+    auto [high, high_rest] = Grow(items, items.size() - first, true);
+    bool from_low = Pieces(low) + Pieces(low_rest) <= Pieces(high) + Pieces(high_rest);
+    Split(from_low ? std::move(low) : std::move(high_rest), sizes, lo, mid, group_of);
+    Split(from_low ? std::move(low_rest) : std::move(high), sizes, mid, hi, group_of);
   }
 
  private:
+  std::pair<double, size_t> Key(size_t i, bool high) const {
+    double k = by_x_ ? at_[i].x() : at_[i].y();
+    return high ? std::pair{-k, at_.size() - i} : std::pair{k, i};
+  }
+
+  // Takes `count` of the sorted `items` growing from one end; answers the taken and the others.
+  std::pair<std::vector<size_t>, std::vector<size_t>> Grow(const std::vector<size_t>& items, size_t count, bool high) {
+    const uint64_t free = ++stamp_;
+    for (size_t i : items) mark_[i] = free;
+    std::priority_queue<std::pair<std::pair<double, size_t>, size_t>, std::vector<std::pair<std::pair<double, size_t>, size_t>>,
+                        std::greater<>>
+        front;
+    std::vector<size_t> taken, others;
+    for (size_t next = 0; taken.size() < count;) {
+      if (front.empty()) {
+        while (mark_[items[high ? items.size() - 1 - next : next]] != free) ++next;
+        size_t i = items[high ? items.size() - 1 - next : next];
+        front.push({Key(i, high), i});
+      }
+      size_t i = front.top().second;
+      front.pop();
+      if (mark_[i] != free) continue;
+      mark_[i] = free + 1;
+      taken.push_back(i);
+      for (size_t j : adjacent_[i])
+        if (mark_[j] == free) front.push({Key(j, high), j});
+    }
+    for (size_t i : items)
+      if (mark_[i] == free) others.push_back(i);
+    ++stamp_;
+    return {std::move(taken), std::move(others)};
+  }
+
+  // Number of connected pieces of a set of cells.
+  size_t Pieces(const std::vector<size_t>& cells) {
+    const uint64_t in = ++stamp_;
+    ++stamp_;
+    for (size_t i : cells) mark_[i] = in;
+    size_t pieces = 0;
+    std::vector<size_t> stack;
+    for (size_t start : cells) {
+      if (mark_[start] != in) continue;
+      ++pieces;
+      mark_[start] = in + 1;
+      stack.push_back(start);
+      while (!stack.empty()) {
+        size_t i = stack.back();
+        stack.pop_back();
+        for (size_t j : adjacent_[i])
+          if (mark_[j] == in) mark_[j] = in + 1, stack.push_back(j);
+      }
+    }
+    return pieces;
+  }
+
   const std::vector<Point>& at_;
   const std::vector<std::vector<size_t>>& adjacent_;
   std::vector<uint64_t> mark_;
   uint64_t stamp_ = 0;
+  bool by_x_ = true;
 };
 
 // The middle of the longest piece of the horizontal line at `y` inside `shape`, if any.
@@ -199,15 +242,20 @@ Result<void> CheckPlan(const CountyPlan& plan) {
   if (plan.streets.empty()) return Error::InvalidArgument("county " + plan.code + " has no streets", "streets");
   if (!(plan.grids_per_community > 0 && plan.grids_per_community <= 999))
     return Error::InvalidArgument("grids_per_community must be in (0, 999]", "grids_per_community");
+  std::set<std::string> seen;
   for (const StreetPlan& street : plan.streets) {
     if (auto level = ValidateCode(street.code, "streets"); !level || *level != Level::kStreet)
       return Error::InvalidArgument("'" + street.code + "' is not a street code", "streets");
+    if (!seen.insert(street.code).second)
+      return Error::InvalidArgument("street " + street.code + " is listed twice", "streets");
     if (street.communities.empty())
       return Error::InvalidArgument("street " + street.code + " has no communities", "streets");
     for (const std::string& c : street.communities) {
       auto level = ValidateCode(c, "communities");
       if (!level || *level != Level::kCommunity || !IsUnder(c, street.code))
         return Error::InvalidArgument("'" + c + "' is not a community of street " + street.code, "communities");
+      if (!seen.insert(c).second)
+        return Error::InvalidArgument("community " + c + " is listed twice", "communities");
     }
   }
   return {};
@@ -264,7 +312,7 @@ Result<std::vector<GeneratedGrid>> GenerateCountyGrids(const CountyPlan& plan, G
       if (!bg::within(centroids[i], part.cells[i])) bad.push_back(i);
     }
     if (bad.empty()) break;
-    if (round == kMaxFixRounds || bad.size() * 2 >= total)
+    if (round == kMaxFixRounds)
       return Error::Internal("county " + plan.code + ": " + std::to_string(bad.size()) +
                              " grids keep their centroid outside");
     // Each bad cell gets a second seed in its far part (an island, or the arm away from its seed); the
@@ -292,7 +340,8 @@ Result<std::vector<GeneratedGrid>> GenerateCountyGrids(const CountyPlan& plan, G
   st.orphan_fragments = part.orphan_fragments;
   st.grids = static_cast<int>(total);
 
-  // Streets, then communities inside each street, by recursive coordinate bisection of cell centroids.
+  // Streets, then communities inside each street, by recursive coordinate bisection of cell centroids
+  // (in metres) over the cells' adjacency.
   std::vector<Point> at(total);
   for (size_t i = 0; i < total; ++i) at[i] = Point(centroids[i].x() * scale.kx, centroids[i].y() * scale.ky);
   std::vector<size_t> all(total), street_cell(total), community_cell(total);

@@ -42,15 +42,17 @@ struct Partition {
 // projection around the region's centre, seeds rounded to a 1 m lattice) clipped to the region.
 // Promises, for a valid non-empty region and seeds covered by it:
 //   * cells have disjoint interiors and their union is the region (up to the 1e-7 degree snapping);
-//   * every coordinate is snapped with SnapDegrees, so a vertex shared by neighbours is bit-identical
-//     in both, and neighbours share their common border vertex for vertex (no T-junctions);
+//   * every coordinate is snapped with SnapDegrees, a vertex shared by neighbours is bit-identical in
+//     both, and neighbours share their common border vertex for vertex (no vertex of one cell lies
+//     inside an edge of another);
 //   * each cell is non-empty, bg::is_valid and oriented as geometry.h says;
 //   * a piece of a seed's clipped cell that does not hold the seed goes to the cell it shares the
 //     longest border with (or, touching none, to the cell with the nearest seed), so cells are
 //     connected unless the region's own shape forces otherwise;
-//   * Partition::seeds[i] is the used seed: seeds[i] on the 1 m lattice, moved by a few metres when it
-//     lies on the region border or coincides with an earlier seed; it lies inside cells[i]. The input
-//     seed itself is inside cells[i] whenever seeds are over ~2 m apart and off the border.
+//   * Partition::seeds[i] is the used seed: seeds[i] rounded to the 1 m lattice, moved (by at most
+//     64 m, nearest free point first) when it lies on the region border or coincides with an earlier
+//     seed; it lies inside cells[i]. The input seed itself is inside cells[i] whenever seeds are more
+//     than ~2 m apart and off the border.
 // Deterministic. Errors: invalid_argument for an empty or invalid region or a seed outside it,
 // internal if a cell cannot be made valid.
 Result<Partition> PartitionRegion(const MultiPolygon& region, const std::vector<Point>& seeds);
@@ -66,8 +68,10 @@ Result<std::vector<Point>> RelaxSeeds(const MultiPolygon& region, std::vector<Po
 MultiPolygon MakeValid(const MultiPolygon& shape);
 
 // Union of many shapes, e.g. the grids of a community, by cascaded pairwise union of spatially sorted
-// parts. Holes and polygons smaller than `min_area` square degrees (default about 1 m²; numerical
-// slivers) are dropped. The answer is corrected to geometry.h's orientation. Deterministic.
+// parts; robust when parts share snapped borders vertex for vertex, as PartitionRegion's cells do
+// (borders that nearly but not exactly coincide may leave slivers). Holes and polygons smaller than
+// `min_area` square degrees (default about 1 m²; numerical slivers) are dropped. The answer is
+// corrected to geometry.h's orientation. Deterministic.
 MultiPolygon UnionAll(std::vector<MultiPolygon> parts, double min_area = 1e-10);
 
 }  // namespace civicgrid::geo
