@@ -3,23 +3,16 @@
 
 #include "app/territory.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/fixtures.h"
 #include "support/temp_dir.h"
 
 namespace civicgrid {
 namespace {
 
 std::string Feature(const std::string& code, double x0, double y0, double x1, double y1) {
-  auto n = [](double v) { return std::to_string(v); };
-  return R"({"type":"Feature","properties":{"code":")" + code +
-         R"("},"geometry":{"type":"Polygon","coordinates":[[[)" + n(x0) + "," + n(y0) + "],[" + n(x1) + "," +
-         n(y0) + "],[" + n(x1) + "," + n(y1) + "],[" + n(x0) + "," + n(y1) + "],[" + n(x0) + "," + n(y0) +
-         "]]]}}";
+  return testing::SquareFeature(code, x0, y0, x1, y1);
 }
-std::string Collection(const std::vector<std::string>& features) {
-  std::string s = R"({"type":"FeatureCollection","features":[)";
-  for (size_t i = 0; i < features.size(); ++i) s += (i ? "," : "") + features[i];
-  return s + "]}";
-}
+std::string Collection(const std::vector<std::string>& features) { return testing::FeatureCollection(features); }
 
 class GridImport : public ::testing::Test {
  protected:
@@ -28,12 +21,7 @@ class GridImport : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(*s);
     store::TerritoryChange c;
-    c.divisions = {{"37", "山东省", Level::kProvince, ""},
-                   {"3713", "临沂市", Level::kCity, "37"},
-                   {"371302", "兰山区", Level::kCounty, "3713"},
-                   {"371302004", "柳青街道", Level::kStreet, "371302"},
-                   {"371302004001", "甲社区", Level::kCommunity, "371302004"},
-                   {"371302004002", "乙社区", Level::kCommunity, "371302004"}};
+    c.divisions = testing::LiuqingDivisions();
     ASSERT_TRUE(store_->ApplyTerritory(c).ok());
   }
   int64_t Grids() { return store_->CountTerritory()->grids; }

@@ -9,6 +9,7 @@
 #include "http/server.h"
 #include "http/territory_routes.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/fixtures.h"
 #include "support/http_client.h"
 #include "support/temp_dir.h"
 
@@ -17,13 +18,8 @@ namespace {
 namespace json = boost::json;
 using testing::HttpGet;
 
-std::string Square(const std::string& code, double x0, double y0, double x1, double y1) {
-  auto n = [](double v) { return std::to_string(v); };
-  return R"({"type":"Feature","properties":{"code":")" + code + R"(","name":"网格)" + code.substr(12) +
-         R"("},"geometry":{"type":"Polygon","coordinates":[[[)" + n(x0) + "," + n(y0) + "],[" + n(x1) + "," +
-         n(y0) + "],[" + n(x1) + "," + n(y1) + "],[" + n(x0) + "," + n(y1) + "],[" + n(x0) + "," + n(y0) +
-         "]]]}}";
-}
+using testing::FeatureCollection;
+using testing::SquareFeature;
 
 class TerritoryApi : public ::testing::Test {
  protected:
@@ -32,17 +28,11 @@ class TerritoryApi : public ::testing::Test {
     ASSERT_TRUE(s.ok());
     store_ = std::move(*s);
     store::TerritoryChange c;
-    c.divisions = {{"37", "山东省", Level::kProvince, ""},
-                   {"3713", "临沂市", Level::kCity, "37"},
-                   {"371302", "兰山区", Level::kCounty, "3713"},
-                   {"371302004", "柳青街道", Level::kStreet, "371302"},
-                   {"371302004001", "甲社区", Level::kCommunity, "371302004"},
-                   {"371302004002", "乙社区", Level::kCommunity, "371302004"}};
+    c.divisions = testing::LiuqingDivisions();
     ASSERT_TRUE(store_->ApplyTerritory(c).ok());
-    auto r = app::ImportGrids(*store_, R"({"type":"FeatureCollection","features":[)" +
-                                           Square("371302004001001", 118.34, 35.04, 118.35, 35.05) + "," +
-                                           Square("371302004001002", 118.35, 35.04, 118.36, 35.05) + "," +
-                                           Square("371302004002001", 118.34, 35.05, 118.36, 35.06) + "]}");
+    auto r = app::ImportGrids(*store_, FeatureCollection({SquareFeature("371302004001001", 118.34, 35.04, 118.35, 35.05),
+                                                          SquareFeature("371302004001002", 118.35, 35.04, 118.36, 35.05),
+                                                          SquareFeature("371302004002001", 118.34, 35.05, 118.36, 35.06)}));
     ASSERT_TRUE(r.ok()) << r.error().message;
     territory_ = std::make_unique<app::TerritoryService>(*store_);
     ASSERT_TRUE(territory_->Refresh().ok());
@@ -167,8 +157,7 @@ TEST_F(TerritoryApi, BadInputGetsJsonErrorsNamingTheField) {
 }
 
 TEST_F(TerritoryApi, SnapshotSwapsWhenTheStoreChanges) {
-  auto r = app::ImportGrids(*store_, R"({"type":"FeatureCollection","features":[)" +
-                                         Square("371302004002002", 118.36, 35.05, 118.37, 35.06) + "]}");
+  auto r = app::ImportGrids(*store_, FeatureCollection({SquareFeature("371302004002002", 118.36, 35.05, 118.37, 35.06)}));
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(GetJson("/api/v1/locate?lon=118.365&lat=35.055").at("inside").as_bool());
   auto swapped = territory_->Refresh();
