@@ -57,6 +57,11 @@ TEST_F(CliTerritory, LocateExportImport) {
   ASSERT_EQ(outside.exit_code, 0);
   EXPECT_NE(outside.output.find("\"inside\":false"), std::string::npos) << outside.output;
 
+  // Global options may also follow the subcommand.
+  auto after = Civicgrid("locate 118.05 35.05 --db " + db_);
+  EXPECT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(Civicgrid("grids export --under 379901001 --db " + db_ + " -o " + dir_.File("x.geojson")).exit_code, 0);
+
   EXPECT_NE(Civicgrid("--db " + db_ + " locate 200 35").exit_code, 0);
   EXPECT_NE(Civicgrid("--db " + db_ + " locate 118 35 --crs bd09").exit_code, 0);
 

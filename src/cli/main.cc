@@ -12,6 +12,7 @@ using namespace civicgrid;
 int main(int argc, char** argv) {
   CLI::App app{"civicgrid — grid-based grassroots governance platform (网格化服务管理平台)"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options (--db, --config…) may also follow the subcommand
   app.set_version_flag("--version", "civicgrid 0.1.0");
   std::string config_path, db, listen, web_root, log_level, log_format;
   int threads = -1;
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
 
   auto* demo = app.add_subcommand("demo", "The demo territory");
   demo->require_subcommand(1);
+  demo->fallthrough();
   auto* demo_build = demo->add_subcommand("build", "Create the demo territory (5 Shandong cities) in the database");
   cli::DemoBuildArgs demo_args;
   demo_build->add_option("--data", demo_args.data_dir, "directory with divisions.tsv and counties.geojson")
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
 
   auto* grids = app.add_subcommand("grids", "Import and export grids");
   grids->require_subcommand(1);
+  grids->fallthrough();
   auto* grids_import = grids->add_subcommand("import", "Import a GeoJSON FeatureCollection of grids, all or nothing");
   std::string import_file;
   grids_import->add_option("FILE", import_file, "GeoJSON file")->required();
