@@ -1,9 +1,4 @@
 // Grid numbering and the demo grid generator on the real county boundaries of data/territory/.
-// GCC 12 reports -Wmaybe-uninitialized false positives inside Boost.Geometry's overlay and envelope
-// code; they are not about this file's variables.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include "demo/grid_generator.h"
 
 #include <gtest/gtest.h>

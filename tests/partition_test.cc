@@ -1,9 +1,4 @@
 // PartitionRegion, RelaxSeeds and UnionAll on hand-made regions.
-// GCC 12 reports -Wmaybe-uninitialized false positives inside Boost.Geometry's overlay and envelope
-// code; they are not about this file's variables.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include "geo/partition.h"
 
 #include <gtest/gtest.h>
