@@ -481,15 +481,17 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
     }
     keep_alive = keep_alive && !linger && !stopping;
     out.keep_alive(keep_alive);
-    stream.expires_after(options.write_timeout);
-    auto [write_ec, write_n] = co_await bhttp::async_write(stream, out, kTuple);
-    (void)write_n;
-
+    // Count the request before its response leaves: a client that reads /metrics right after
+    // receiving this response must see it counted. The duration is the time to produce it.
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     const std::string method(bhttp::to_string(request.method));
     metrics.CounterAdd(kRequests,
                        {{"route", request.route}, {"method", method}, {"status", std::to_string(response.status)}});
     metrics.Observe(kDuration, {{"route", request.route}}, seconds);
+
+    stream.expires_after(options.write_timeout);
+    auto [write_ec, write_n] = co_await bhttp::async_write(stream, out, kTuple);
+    (void)write_n;
     if (options.log_requests) {
       log::Info("http.request", {{"method", method},
                                  {"path", request.path},
