@@ -49,6 +49,9 @@ class TerritorySnapshot {
   };
   std::vector<ShapeRef> ShapesInBox(Level level, const geo::Box& box, size_t limit) const;
 
+  // Every division, grids included, by code.
+  const std::unordered_map<std::string, Division>& divisions() const { return divisions_; }
+
   const geo::GridIndex& grids() const { return *grids_; }
   int64_t version() const { return version_; }
 

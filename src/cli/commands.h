@@ -2,6 +2,8 @@
 // work failed (with a message on stderr), 2 for bad usage.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "common/config.h"
@@ -10,12 +12,19 @@ namespace civicgrid::cli {
 
 struct ServeArgs {
   bool reload = true;  // watch the store for territory changes
+  std::chrono::seconds overdue_interval{30};  // how often the overdue job runs
 };
 int Serve(const Config& config, const ServeArgs& args);
 
+// `demo build`: the territory, then the catalogue and the case history (demo/demo_history.h).
 struct DemoBuildArgs {
   std::string data_dir = "data/territory";
-  bool force = false;
+  std::string catalogue_dir;  // "" = the directory "catalogue" beside data_dir (data/catalogue), if it exists
+  bool force = false;         // start from an empty database file (the old one is deleted)
+  int history_days = 365;     // 0 = the catalogue only, no cases
+  double history_scale = 1.0;
+  uint64_t history_seed = 1;
+  std::string history_end;    // ISO 8601 time the history ends at; "" = now
 };
 int DemoBuild(const Config& config, const DemoBuildArgs& args);
 

@@ -27,15 +27,38 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 256));
   serve->add_option("--web-root", web_root, "directory of the built web UI (env CIVICGRID_WEB_ROOT)");
   cli::ServeArgs serve_args;
+  int overdue_seconds = 30;
+  serve->add_option("--overdue-interval", overdue_seconds, "seconds between runs of the overdue job (default 30)")
+      ->check(CLI::Range(1, 3600));
+  serve->callback([&] { serve_args.overdue_interval = std::chrono::seconds(overdue_seconds); });
 
   auto* demo = app.add_subcommand("demo", "The demo territory");
   demo->require_subcommand(1);
   demo->fallthrough();
-  auto* demo_build = demo->add_subcommand("build", "Create the demo territory (5 Shandong cities) in the database");
+  auto* demo_build = demo->add_subcommand(
+      "build", "Create the demo in the database: the territory (5 Shandong cities), its catalogue and a year of cases");
   cli::DemoBuildArgs demo_args;
   demo_build->add_option("--data", demo_args.data_dir, "directory with divisions.tsv and counties.geojson")
       ->capture_default_str();
-  demo_build->add_flag("--force", demo_args.force, "replace a territory the database already holds");
+  demo_build->add_option("--catalogue", demo_args.catalogue_dir,
+                         "directory with categories.tsv, units.tsv and rules.tsv (default: 'catalogue' beside --data; "
+                         "without one, only the territory is built)");
+  demo_build->add_flag("--force", demo_args.force,
+                       "replace what the database holds: its file is deleted and built anew (stop a server using it "
+                       "first)");
+  demo_build->add_option("--history-days", demo_args.history_days,
+                         "days of case history to generate, up to --history-end; 0 = the catalogue only")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3660));
+  demo_build->add_option("--history-scale", demo_args.history_scale,
+                         "multiplies the daily case volumes (1 = 临淄区 230 a day, 临沂 195, other counties fewer)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  demo_build
+      ->add_option("--history-seed", demo_args.history_seed, "seed of the generated history (same seed, same cases)")
+      ->capture_default_str();
+  demo_build->add_option("--history-end", demo_args.history_end,
+                         "end of the history, ISO 8601 (e.g. 2026-11-22T18:00:00+08:00); default now");
 
   auto* grids = app.add_subcommand("grids", "Import and export grids");
   grids->require_subcommand(1);

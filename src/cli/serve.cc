@@ -5,9 +5,19 @@
 #include <mutex>
 #include <thread>
 
+#include <algorithm>
+
+#include "app/attachments.h"
+#include "app/cases.h"
+#include "app/live_feed.h"
+#include "app/reference.h"
 #include "app/territory.h"
 #include "cli/commands.h"
 #include "common/log.h"
+#include "http/attachment_routes.h"
+#include "http/case_routes.h"
+#include "http/live_routes.h"
+#include "http/offload.h"
 #include "http/server.h"
 #include "http/territory_routes.h"
 #include "store/store.h"
@@ -29,10 +39,32 @@ int Serve(const Config& config, const ServeArgs& args) {
   if (snap->grids().size() == 0)
     log::Warn("territory.empty", {{"hint", "run 'civicgrid demo build' or 'civicgrid grids import FILE'"}});
 
+  app::ReferenceService reference(**store);
+  if (auto r = reference.Refresh(); !r) return Fail("cannot load the reference data: " + r.error().message);
+  app::LiveFeed feed;
+  app::AttachmentStore attachments(config.attachments_dir, config.attachment_max_bytes);
+  app::CaseService cases(
+      **store, territory, reference, &feed,
+      [] {
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+      },
+      [&attachments](const std::string& id) { return attachments.Exists(id); });
+
   http::Router router;
   http::Metrics metrics;
+  http::Offload offload(32);
   http::AddStandardRoutes(router, metrics);
   http::AddTerritoryRoutes(router, territory);
+  http::CaseApi case_api{cases, reference, territory, offload};
+  http::AddCaseRoutes(router, case_api);
+  http::AddReferenceRoutes(router, case_api);
+  http::AddAttachmentRoutes(router, attachments);
+  store::Store& the_store = **store;
+  metrics.AddGaugeCallback("civicgrid_store_commits", "Transactions committed by the store's writer",
+                           [&the_store] { return static_cast<double>(the_store.GetWriteStats().commits); });
+  metrics.AddGaugeCallback("civicgrid_store_writes", "Writes run by the store's writer (grouped into commits)",
+                           [&the_store] { return static_cast<double>(the_store.GetWriteStats().writes); });
   metrics.AddGaugeCallback("civicgrid_territory_grids", "Grids in the served territory snapshot",
                            [&territory] { return static_cast<double>(territory.snapshot()->grids().size()); });
   metrics.AddGaugeCallback("civicgrid_territory_version", "Version of the served territory snapshot",
@@ -44,7 +76,11 @@ int Serve(const Config& config, const ServeArgs& args) {
   options.threads = static_cast<unsigned>(config.threads);
   if (!config.web_root.empty() && std::filesystem::is_directory(config.web_root)) options.static_root = config.web_root;
   options.handle_signals = true;
+  // A photo upload: the image plus multipart framing, over a slow mobile link.
+  options.max_body_bytes = std::max<std::size_t>(options.max_body_bytes, config.attachment_max_bytes + 64 * 1024);
+  options.read_timeout = std::max(options.read_timeout, std::chrono::milliseconds(120000));
   http::Server server(options, router, metrics);
+  http::AddLiveRoutes(server, feed, metrics);  // GET /api/v1/live (WebSocket)
   if (auto r = server.Start(); !r) return Fail("cannot listen on " + config.listen + ": " + r.error().message);
 
   // Territory changes made by other processes (e.g. 'grids import') are picked up within seconds:
@@ -65,6 +101,19 @@ int Serve(const Config& config, const ServeArgs& args) {
       lock.lock();
     }
   });
+  // The overdue job: every case past its handle deadline is marked overdue once, with an event.
+  std::thread overdue_job([&] {
+    std::unique_lock lock(mu);
+    do {
+      lock.unlock();
+      auto marked = cases.MarkOverdue();
+      if (!marked)
+        log::Error("cases.overdue_job_failed", {{"error", marked.error().message}});
+      else if (*marked)
+        log::Info("cases.marked_overdue", {{"cases", *marked}});
+      lock.lock();
+    } while (!cv.wait_for(lock, args.overdue_interval, [&] { return stopping; }));
+  });
 
   server.Run();
   {
@@ -73,6 +122,7 @@ int Serve(const Config& config, const ServeArgs& args) {
   }
   cv.notify_all();
   watcher.join();
+  overdue_job.join();
   return 0;
 }
 

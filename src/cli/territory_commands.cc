@@ -1,13 +1,17 @@
 // civicgrid demo build | grids import | grids export | locate
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <boost/json.hpp>
 
 #include "app/territory.h"
 #include "cli/commands.h"
+#include "core/case_stats.h"
+#include "demo/demo_history.h"
 #include "demo/demo_territory.h"
 #include "geo/geojson.h"
 #include "store/store.h"
@@ -17,6 +21,22 @@ namespace {
 
 Result<std::unique_ptr<store::Store>> Open(const Config& config) { return store::OpenStore(config.db); }
 
+// The catalogue directory of `demo build`: --catalogue, else "catalogue" beside the --data directory.
+std::string CatalogueDir(const DemoBuildArgs& args) {
+  if (!args.catalogue_dir.empty()) return args.catalogue_dir;
+  std::string data = args.data_dir;
+  while (data.size() > 1 && data.back() == '/') data.pop_back();
+  return (std::filesystem::path(data).parent_path() / "catalogue").string();
+}
+
+// A rate as "93.2%", or "–" when there is none.
+std::string Percent(std::optional<double> rate) {
+  if (!rate) return "–";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", *rate * 100);
+  return buf;
+}
+
 }  // namespace
 
 int Fail(const std::string& message) {
@@ -24,21 +44,88 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+// `demo build --force` starts from an empty database: the old file (which must open as a store, so that
+// --force never deletes something else) is deleted with its WAL and journal files. That replaces the
+// territory, the reference data, the cases, their events and statistics at once; attachment files of old
+// cases stay in the attachments directory, unreferenced.
 int DemoBuild(const Config& config, const DemoBuildArgs& args) {
+  const std::string catalogue = CatalogueDir(args);
+  const bool have_catalogue = std::filesystem::exists(std::filesystem::path(catalogue) / "categories.tsv");
+  if (!args.catalogue_dir.empty() && !have_catalogue)
+    return Fail("no catalogue in '" + catalogue + "' (categories.tsv is missing)");
+  demo::HistoryOptions history;
+  history.catalogue_dir = catalogue;
+  history.days = args.history_days;
+  history.scale = args.history_scale;
+  history.seed = args.history_seed;
+  if (!args.history_end.empty()) {
+    auto end = ParseTimestamp(args.history_end, "--history-end");
+    if (!end) return Fail(end.error().message);
+    history.end = *end;
+  }
+  auto say = [](const std::string& line) { std::fprintf(stderr, "demo build: %s\n", line.c_str()); };
+
+  {
+    auto store = Open(config);
+    if (!store) return Fail(store.error().message);
+    auto counts = (*store)->CountTerritory();
+    if (!counts) return Fail(counts.error().message);
+    auto cases = (*store)->CountCases();
+    if (!cases) return Fail(cases.error().message);
+    if ((counts->grids > 0 || *cases > 0) && !args.force)
+      return Fail("the database '" + config.db + "' already holds a territory (" + std::to_string(counts->grids) +
+                  " grids) and " + std::to_string(*cases) + " cases; pass --force to replace it");
+  }
+  if (args.force) {
+    const std::string file = config.db.rfind("sqlite:", 0) == 0 ? config.db.substr(7) : config.db;
+    std::error_code ec;
+    bool removed = false;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      removed |= std::filesystem::remove(file + suffix, ec);
+      if (ec) return Fail("cannot delete '" + file + suffix + "': " + ec.message());
+    }
+    if (removed) say("--force: deleted the old database " + file);
+  }
+
   auto store = Open(config);
   if (!store) return Fail(store.error().message);
-  auto counts = (*store)->CountTerritory();
-  if (!counts) return Fail(counts.error().message);
-  if (counts->grids > 0 && !args.force)
-    return Fail("the database '" + config.db + "' already holds a territory (" + std::to_string(counts->grids) +
-                " grids); pass --force to replace it");
   demo::DemoOptions options;
   options.data_dir = args.data_dir;
-  options.progress = [](const std::string& line) { std::fprintf(stderr, "demo build: %s\n", line.c_str()); };
+  options.progress = say;
   auto report = demo::BuildDemoTerritory(**store, options);
   if (!report) return Fail("demo build failed: " + report.error().message);
-  std::fprintf(stderr, "demo build: done: %zu divisions, %zu grids, %zu shapes in %s\n", report->divisions,
-               report->grids, report->shapes, config.db.c_str());
+  say("territory: " + std::to_string(report->divisions) + " divisions, " + std::to_string(report->grids) +
+      " grids, " + std::to_string(report->shapes) + " shapes");
+
+  if (!have_catalogue) {
+    say("no catalogue in '" + catalogue + "': territory only, no cases (pass --catalogue DIR)");
+  } else {
+    history.progress = say;
+    auto h = demo::BuildDemoHistory(**store, history);
+    if (!h) return Fail("demo build failed: " + h.error().message);
+    if (h->cases > 0) {
+      std::string open;
+      for (int i = 0; i < kCaseStatusCount; ++i) {
+        const auto status = static_cast<CaseStatus>(i);
+        if (IsTerminal(status) || h->by_status[i] == 0) continue;
+        open += (open.empty() ? "" : ", ") + std::string(CaseStatusName(status)) + " " +
+                std::to_string(h->by_status[i]);
+      }
+      auto stats = (*store)->Stats({});
+      std::string rates;
+      if (stats && !stats->empty()) {
+        const StatRates r = RatesOf(stats->front().counts);
+        rates = "; completion " + Percent(r.completion_rate) + ", on time " + Percent(r.on_time_rate) +
+                ", satisfaction " + Percent(r.satisfaction);
+      }
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%.1f", h->seconds);
+      say("history: " + std::to_string(h->cases) + " cases, " + std::to_string(h->events) + " events in " + seconds +
+          " s" + rates);
+      say("open now: " + (open.empty() ? std::string("none") : open));
+    }
+  }
+  std::fprintf(stderr, "demo build: done in %s\n", config.db.c_str());
   return 0;
 }
 

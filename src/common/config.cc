@@ -1,7 +1,9 @@
 #include "common/config.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 #include <toml++/toml.h>
 
@@ -10,6 +12,12 @@ namespace {
 
 void FromEnv(const char* name, std::string& into) {
   if (const char* v = std::getenv(name); v && *v) into = v;
+}
+
+Error BadAttachmentMaxBytes(const std::string& where) {
+  return Error::InvalidArgument(where + " must be a whole number of bytes from 1 to " +
+                                    std::to_string(kMaxAttachmentMaxBytes),
+                                "attachment_max_bytes");
 }
 
 }  // namespace
@@ -37,6 +45,13 @@ Result<Config> LoadConfig(const std::string& path_arg) {
       c.db = t["database"]["url"].value_or(c.db);
       c.log_level = t["log"]["level"].value_or(c.log_level);
       c.log_format = t["log"]["format"].value_or(c.log_format);
+      c.attachments_dir = t["attachments"]["dir"].value_or(c.attachments_dir);
+      if (auto node = t["attachments"]["max_bytes"]) {
+        auto n = node.value_exact<int64_t>();
+        if (!n || *n < 1 || static_cast<uint64_t>(*n) > kMaxAttachmentMaxBytes)
+          return BadAttachmentMaxBytes("[attachments] max_bytes in '" + path + "'");
+        c.attachment_max_bytes = static_cast<std::size_t>(*n);
+      }
     } catch (const toml::parse_error& e) {
       return Error::InvalidArgument("config file '" + path + "' line " +
                                         std::to_string(e.source().begin.line) + ": " + std::string(e.description()),
@@ -48,12 +63,26 @@ Result<Config> LoadConfig(const std::string& path_arg) {
   FromEnv("CIVICGRID_DB", c.db);
   FromEnv("CIVICGRID_LOG_LEVEL", c.log_level);
   FromEnv("CIVICGRID_LOG_FORMAT", c.log_format);
+  FromEnv("CIVICGRID_ATTACHMENTS_DIR", c.attachments_dir);
   if (const char* v = std::getenv("CIVICGRID_THREADS"); v && *v) {
     char* end = nullptr;
     long n = std::strtol(v, &end, 10);
     if (*end || n < 0 || n > 256)
       return Error::InvalidArgument("CIVICGRID_THREADS must be a number from 0 to 256", "threads");
     c.threads = static_cast<int>(n);
+  }
+  if (const char* v = std::getenv("CIVICGRID_ATTACHMENT_MAX_BYTES"); v && *v) {
+    // Digits only (strtoull would take a sign and blanks); stop before the number could overflow.
+    size_t n = 0;
+    for (char ch : std::string_view(v)) {
+      if (ch < '0' || ch > '9' || n > kMaxAttachmentMaxBytes) {
+        n = 0;
+        break;
+      }
+      n = n * 10 + static_cast<size_t>(ch - '0');
+    }
+    if (n < 1 || n > kMaxAttachmentMaxBytes) return BadAttachmentMaxBytes("CIVICGRID_ATTACHMENT_MAX_BYTES");
+    c.attachment_max_bytes = n;
   }
   return c;
 }

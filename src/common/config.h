@@ -4,11 +4,14 @@
 //   [server]   listen = "127.0.0.1:8080"   threads = 0 (= cores)   web_root = "web/dist"
 //   [database] url = "var/civicgrid.db"     (a SQLite path, or "sqlite:PATH")
 //   [log]      level = "info"               format = "json" | "text"
+//   [attachments] dir = "var/attachments"   max_bytes = 10485760 (1 to 1 GiB)
 //
 // Environment: CIVICGRID_CONFIG (the file), CIVICGRID_LISTEN, CIVICGRID_THREADS, CIVICGRID_WEB_ROOT,
-// CIVICGRID_DB, CIVICGRID_LOG_LEVEL, CIVICGRID_LOG_FORMAT.
+// CIVICGRID_DB, CIVICGRID_LOG_LEVEL, CIVICGRID_LOG_FORMAT, CIVICGRID_ATTACHMENTS_DIR,
+// CIVICGRID_ATTACHMENT_MAX_BYTES.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "core/result.h"
@@ -22,7 +25,12 @@ struct Config {
   std::string db = "var/civicgrid.db";
   std::string log_level = "info";
   std::string log_format = "json";
+  std::string attachments_dir = "var/attachments";      // case photos, content-addressed
+  std::size_t attachment_max_bytes = 10 * 1024 * 1024;  // the largest attachment accepted, in bytes
 };
+
+// The largest value accepted for attachment_max_bytes (attachments are held in memory while uploaded).
+inline constexpr std::size_t kMaxAttachmentMaxBytes = std::size_t{1} << 30;
 
 // Reads `path` (if empty: $CIVICGRID_CONFIG, else ./civicgrid.toml when it exists, else nothing) over
 // the defaults, then applies the environment. A named file that is missing or malformed is an error.

@@ -18,6 +18,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/stream.hpp>
 #include <boost/json/value.hpp>
 
 #include <atomic>
@@ -41,6 +43,7 @@ namespace civicgrid::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
@@ -51,13 +54,16 @@ constexpr const char* kRequests = "civicgrid_http_requests_total";
 constexpr const char* kDuration = "civicgrid_http_request_duration_seconds";
 constexpr const char* kConnections = "civicgrid_http_connections_active";
 constexpr const char* kStartTime = "civicgrid_process_start_time_seconds";
+constexpr const char* kLiveConnections = "civicgrid_live_connections";
 
 void DescribeServerMetrics(Metrics& metrics) {
   metrics.Describe(kRequests, Metrics::Type::kCounter, "HTTP requests answered, by route, method and status.");
   metrics.Describe(kDuration, Metrics::Type::kHistogram, "HTTP request handling time in seconds, by route.");
   metrics.Describe(kConnections, Metrics::Type::kGauge, "Open HTTP connections.");
   metrics.Describe(kStartTime, Metrics::Type::kGauge, "Start time of the process since the Unix epoch in seconds.");
+  metrics.Describe(kLiveConnections, Metrics::Type::kGauge, "Open WebSocket sessions.");
   metrics.GaugeAdd(kConnections, {}, 0);
+  metrics.GaugeAdd(kLiveConnections, {}, 0);
   metrics.GaugeSet(kStartTime, {}, ProcessStartTimeSeconds());
 }
 
@@ -98,7 +104,18 @@ struct Connection {
   beast::tcp_stream stream;
   bool busy = false;  // a request is being handled; touched only on the stream's strand
   std::string remote;
+  WebSocketStream* ws = nullptr;  // the upgraded stream while its session runs; strand only
+  bool ws_closing = false;        // the server has begun the closing handshake; strand only
 };
+
+// Begins the closing handshake of the connection's WebSocket session with `code`, once. Strand only.
+void CloseWebSocket(const std::shared_ptr<Connection>& conn, websocket::close_code code) {
+  if (!conn->ws || conn->ws_closing || !conn->ws->is_open()) return;
+  conn->ws_closing = true;
+  // The handler keeps the connection (and so the TCP stream under the WebSocket stream) alive; if the
+  // session ends first, the WebSocket stream's destruction completes this with operation_aborted.
+  conn->ws->async_close(code, [conn](const beast::error_code&) {});
+}
 
 }  // namespace
 
@@ -112,6 +129,11 @@ struct Server::Impl {
   const Router& router;
   Metrics& metrics;
   StaticFiles static_files;
+  struct WebSocketRoute {
+    std::string name;
+    WebSocketHandler handler;
+  };
+  std::unordered_map<std::string, WebSocketRoute> websockets;  // by path; read-only once started
   std::mutex mu;
   std::condition_variable cv;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;  // guarded by mu
@@ -138,6 +160,10 @@ struct Server::Impl {
   asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
   asio::awaitable<Response> Handle(Request& request);
   asio::awaitable<void> LingeringClose(Connection& conn);
+  const WebSocketRoute* FindWebSocket(const bhttp::request<bhttp::string_body>& message, const Request& request) const;
+  Result<WebSocketSession> OpenWebSocket(const WebSocketRoute& route, Request& request);
+  asio::awaitable<void> RunWebSocket(std::shared_ptr<Connection> conn, bhttp::request<bhttp::string_body>& message,
+                                     const Request& request, Clock::time_point start, WebSocketSession session);
   void Forget(Connection* conn);
 };
 
@@ -217,9 +243,14 @@ void Server::Impl::BeginStop() {
     std::lock_guard lock(mu);
     for (auto& [raw, weak] : connections) {
       if (auto conn = weak.lock()) {
-        // Idle connections (waiting for a request) are closed now; busy ones close after responding.
+        // Idle connections (waiting for a request) are closed now; busy ones close after responding;
+        // WebSocket sessions get a close frame and end when the client answers it.
         asio::post(conn->stream.get_executor(), [conn] {
-          if (!conn->busy) conn->stream.cancel();
+          if (conn->ws) {
+            CloseWebSocket(conn, websocket::close_code::going_away);
+          } else if (!conn->busy) {
+            conn->stream.cancel();
+          }
         });
       }
     }
@@ -339,6 +370,92 @@ asio::awaitable<Response> Server::Impl::Handle(Request& request) {
   co_return JsonError(404, Error::NotFound("no web UI is built; nothing at " + request.path));
 }
 
+const Server::Impl::WebSocketRoute* Server::Impl::FindWebSocket(const bhttp::request<bhttp::string_body>& message,
+                                                                 const Request& request) const {
+  if (websockets.empty() || !websocket::is_upgrade(message)) return nullptr;
+  auto it = websockets.find(request.path);
+  return it == websockets.end() ? nullptr : &it->second;
+}
+
+Result<WebSocketSession> Server::Impl::OpenWebSocket(const WebSocketRoute& route, Request& request) {
+  request.route = route.name;
+  try {
+    auto session = route.handler(request);
+    if (session && !*session) return Error::Internal("WebSocket endpoint answered no session");
+    return session;
+  } catch (const std::exception& e) {
+    log::Error("http.handler_exception",
+               {{"route", request.route}, {"path", request.path}, {"id", request.id}, {"error", e.what()}});
+  } catch (...) {
+    log::Error("http.handler_exception",
+               {{"route", request.route}, {"path", request.path}, {"id", request.id}, {"error", "unknown"}});
+  }
+  return Error::Internal("internal error");
+}
+
+asio::awaitable<void> Server::Impl::RunWebSocket(std::shared_ptr<Connection> conn,
+                                                 bhttp::request<bhttp::string_body>& message, const Request& request,
+                                                 Clock::time_point start, WebSocketSession session) {
+  conn->stream.expires_never();  // from now on the WebSocket stream's own timeouts apply
+  WebSocketStream ws(conn->stream);
+  // Handshake timeout (the 101 response, later the closing handshake) 30 s; no idle timeout unless
+  // the session sets one.
+  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  const std::string method(bhttp::to_string(request.method));
+  unsigned status = 0;
+  double seconds = 0;
+  // Beast calls the decorator with the finished handshake response (101, or its own 400/426 for a
+  // bad handshake) just before writing it: count it there, as Serve() does for other responses.
+  ws.set_option(websocket::stream_base::decorator([&](websocket::response_type& res) {
+    res.set(bhttp::field::server, "civicgrid");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("X-Frame-Options", "DENY");
+    res.set("X-Request-Id", request.id);
+    status = res.result_int();
+    seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    metrics.CounterAdd(kRequests, {{"route", request.route}, {"method", method}, {"status", std::to_string(status)}});
+    metrics.Observe(kDuration, {{"route", request.route}}, seconds);
+  }));
+  auto [accept_ec] = co_await ws.async_accept(message, kTuple);
+  if (options.log_requests) {
+    log::Info("http.request", {{"method", method},
+                               {"path", request.path},
+                               {"route", request.route},
+                               {"status", status},
+                               {"ms", std::round(seconds * 1e6) / 1e3},
+                               {"bytes", 0},
+                               {"remote", request.remote},
+                               {"id", request.id}});
+  }
+  if (accept_ec) co_return;
+
+  struct Registration {
+    Impl* impl;
+    Connection* conn;
+    ~Registration() {
+      conn->ws = nullptr;
+      impl->metrics.GaugeAdd(kLiveConnections, {}, -1);
+    }
+  };
+  conn->ws = &ws;
+  metrics.GaugeAdd(kLiveConnections, {}, 1);
+  Registration registration{this, conn.get()};
+  // A stop that began during the handshake found no stream to close yet.
+  if (stopping) CloseWebSocket(conn, websocket::close_code::going_away);
+  try {
+    co_await session(ws);
+  } catch (const std::exception& e) {
+    log::Error("http.websocket_exception", {{"route", request.route}, {"id", request.id}, {"error", e.what()}});
+  } catch (...) {
+    log::Error("http.websocket_exception", {{"route", request.route}, {"id", request.id}, {"error", "unknown"}});
+  }
+  if (!conn->ws_closing && ws.is_open()) {
+    conn->ws_closing = true;
+    auto [close_ec] = co_await ws.async_close(websocket::close_code::normal, kTuple);
+    (void)close_ec;
+  }
+}
+
 asio::awaitable<void> Server::Impl::LingeringClose(Connection& conn) {
   // Stop sending, then read and discard what the client still sends for a moment, so that it can
   // read our error response instead of seeing a reset.
@@ -440,6 +557,14 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
         request.path = std::string(message.target().substr(0, message.target().find('?')));
         response = JsonError(400, parsed.error());
         keep_alive = false;
+      } else if (const WebSocketRoute* ws_route = FindWebSocket(message, request)) {
+        auto session = OpenWebSocket(*ws_route, request);
+        if (session) {
+          // The connection is the session's from now on; it is closed when the session ends.
+          co_await RunWebSocket(conn, message, request, start, std::move(*session));
+          break;
+        }
+        response = JsonError(session.error());
       } else {
         request.body = std::move(message.body());
         try {
@@ -520,6 +645,13 @@ Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
 }
 
 Server::~Server() { Stop(); }
+
+void Server::AddWebSocket(std::string path, std::string name, WebSocketHandler handler) {
+  if (impl_->started) throw std::logic_error("AddWebSocket(" + path + ") after Start()");
+  if (!path.starts_with('/')) throw std::invalid_argument("WebSocket path must start with '/': " + path);
+  if (impl_->websockets.contains(path)) throw std::logic_error("WebSocket path registered twice: " + path);
+  impl_->websockets.emplace(std::move(path), Impl::WebSocketRoute{std::move(name), std::move(handler)});
+}
 
 Result<void> Server::Start() { return impl_->Start(); }
 

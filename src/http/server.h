@@ -7,6 +7,10 @@
 // as an "http.request" event and counted in the Metrics. Handler exceptions become 500 JSON errors;
 // malformed HTTP gets 400 and the connection is closed; a body over max_body_bytes gets 413.
 //
+// A WebSocket upgrade request for a path registered with AddWebSocket() is handed to that endpoint
+// instead (counted and logged like any request, under the endpoint's name); every other request,
+// upgrade or not, is served as above.
+//
 //   Router router; Metrics metrics;
 //   AddStandardRoutes(router, metrics);          // /healthz, /metrics
 //   router.Add(Verb::get, "/api/v1/x/{id}", "x.get", handler);
@@ -14,7 +18,12 @@
 //   server.Run();                                // until Stop() or, with handle_signals, SIGINT/SIGTERM
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -40,6 +49,24 @@ struct ServerOptions {
   bool log_requests = true;                       // one "http.request" info event per request
 };
 
+// An upgraded connection: a Beast WebSocket stream over the connection's TCP stream, whose executor
+// is the connection's strand.
+using WebSocketStream = boost::beast::websocket::stream<boost::beast::tcp_stream&>;
+
+// A WebSocket session: runs on the connection's strand from the accepted upgrade until it returns.
+// It may read, write and ping (one operation of each kind at a time) but never calls async_close: the
+// server owns the closing handshake. On Stop() the server sends a close frame (going_away); the
+// session's pending read then ends with websocket::error::closed (or another error once the
+// connection is gone) and the session should return promptly. When it returns with the stream still
+// open, the server closes it (normal); either way the connection is then closed. The function object
+// is kept alive until its coroutine has finished, and must not leave work that uses the stream.
+using WebSocketSession = std::function<boost::asio::awaitable<void>(WebSocketStream& ws)>;
+
+// Decides on one upgrade request (path, query and headers parsed as for any handler; route set to
+// the endpoint's name): answers the session to run, or an Error that is sent as a JSON error
+// (status by StatusFor) without upgrading. Runs on the connection's strand and must not block.
+using WebSocketHandler = std::function<Result<WebSocketSession>(Request& request)>;
+
 class Server {
  public:
   // Does not bind yet. `router` and `metrics` are used by reference and must outlive the server; the
@@ -50,6 +77,12 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
+  // Registers a WebSocket endpoint at exactly `path` (decoded, e.g. "/api/v1/live"); `name` is its
+  // route label in metrics and logs. Upgrades are counted in civicgrid_http_requests_total (status
+  // 101, or the refusal's) and open sessions in the gauge civicgrid_live_connections. Register before
+  // Start(); throws std::logic_error after Start() or for a path registered twice.
+  void AddWebSocket(std::string path, std::string name, WebSocketHandler handler);
+
   // Binds, listens and starts the io threads. Fails (e.g. address in use, bad address) without
   // throwing. Calling it twice is an error.
   Result<void> Start();
@@ -58,8 +91,9 @@ class Server {
   // has stopped: by Stop() from another thread, RequestStop(), or a signal with handle_signals.
   void Run();
 
-  // Graceful stop: stops accepting, closes idle keep-alive connections, lets in-flight requests
-  // finish (at most shutdown_timeout, then closes them), stops the io threads and returns.
+  // Graceful stop: stops accepting, closes idle keep-alive connections, starts the closing handshake
+  // (going_away) of every WebSocket session, lets in-flight requests and closing handshakes finish
+  // (at most shutdown_timeout, then closes them), stops the io threads and returns.
   // Idempotent. Must not be called from a handler (it would wait for itself): use RequestStop().
   void Stop();
 

@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "core/territory.h"
 #include "geo/grid.h"
+#include "store/case_store.h"
 
 namespace civicgrid::store {
 
@@ -29,9 +30,10 @@ struct TerritoryCounts {
   int64_t grids = 0;
 };
 
-class Store {
+// Territory operations here; case operations in CaseStore (case_store.h).
+class Store : public CaseStore {
  public:
-  virtual ~Store() = default;
+  ~Store() override = default;
 
   // Applies `change` in one transaction and increments the territory version.
   virtual Result<void> ApplyTerritory(const TerritoryChange& change) = 0;

@@ -47,6 +47,169 @@ CREATE TABLE division_shapes (
   simplified BLOB NOT NULL
 );
 )sql"},
+      {2, "cases", R"sql(
+INSERT INTO meta(key, value) VALUES ('reference_version', '0');
+
+-- Working calendars: weekday rule ("1111100", Monday first), office hours ("480-720,840-1080", minutes
+-- after local midnight) and dated overrides.
+CREATE TABLE calendars (
+  id                 TEXT PRIMARY KEY,
+  name               TEXT NOT NULL,
+  utc_offset_minutes INTEGER NOT NULL,
+  working_weekdays   TEXT NOT NULL,
+  office_hours       TEXT NOT NULL
+);
+CREATE TABLE calendar_overrides (
+  calendar TEXT NOT NULL REFERENCES calendars(id) ON DELETE CASCADE,
+  day      INTEGER NOT NULL,            -- days since 1970-01-01 (local date)
+  working  INTEGER NOT NULL CHECK (working IN (0, 1)),
+  note     TEXT NOT NULL,
+  PRIMARY KEY (calendar, day)
+) WITHOUT ROWID;
+
+CREATE TABLE units (
+  id        INTEGER PRIMARY KEY,
+  name      TEXT NOT NULL,
+  kind      TEXT NOT NULL,
+  territory TEXT NOT NULL,
+  calendar  TEXT NOT NULL DEFAULT '',
+  active    INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX units_territory ON units(territory);
+
+CREATE TABLE categories (
+  code     TEXT PRIMARY KEY,
+  name     TEXT NOT NULL,
+  parent   TEXT NOT NULL DEFAULT '',
+  priority TEXT NOT NULL,
+  acknowledge_kind TEXT NOT NULL, acknowledge_amount INTEGER NOT NULL,
+  handle_kind      TEXT NOT NULL, handle_amount      INTEGER NOT NULL,
+  verify_kind      TEXT NOT NULL, verify_amount      INTEGER NOT NULL,
+  level    INTEGER NOT NULL,
+  active   INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE routing_rules (
+  id        INTEGER PRIMARY KEY,
+  category  TEXT NOT NULL,
+  territory TEXT NOT NULL,
+  unit      INTEGER NOT NULL REFERENCES units(id),
+  co_units  TEXT NOT NULL DEFAULT '',
+  note      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX routing_rules_category ON routing_rules(category);
+
+-- The current state of every case; its history is case_events.
+CREATE TABLE cases (
+  id             INTEGER PRIMARY KEY,
+  tracking_code  TEXT NOT NULL UNIQUE,
+  status         TEXT NOT NULL,
+  resume_status  TEXT NOT NULL,
+  channel        TEXT NOT NULL,
+  category       TEXT NOT NULL,
+  priority       TEXT NOT NULL,
+  description    TEXT NOT NULL,
+  has_point      INTEGER NOT NULL,
+  lon REAL, lat REAL,
+  address        TEXT NOT NULL,
+  grid           TEXT NOT NULL,
+  territory      TEXT NOT NULL,
+  reporter_name  TEXT NOT NULL,
+  reporter_phone TEXT NOT NULL,
+  attachments    TEXT NOT NULL,
+  level          INTEGER NOT NULL,
+  center         INTEGER NOT NULL,
+  unit           INTEGER NOT NULL,
+  co_units       TEXT NOT NULL,
+  rule           INTEGER NOT NULL,
+  route_reason   TEXT NOT NULL,
+  calendar       TEXT NOT NULL,
+  duplicate_of   INTEGER NOT NULL,
+  clocks         TEXT NOT NULL,
+  extension_pending INTEGER NOT NULL,
+  returns INTEGER NOT NULL, reworks INTEGER NOT NULL, escalations INTEGER NOT NULL,
+  extensions INTEGER NOT NULL, reopens INTEGER NOT NULL, supervisions INTEGER NOT NULL, urges INTEGER NOT NULL,
+  overdue        INTEGER NOT NULL,
+  self_handled   INTEGER NOT NULL,
+  resolved_on_time INTEGER NOT NULL,
+  ended_level    INTEGER NOT NULL,
+  evaluation     TEXT NOT NULL,
+  reported_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, dispatched_at INTEGER NOT NULL,
+  resolved_at INTEGER NOT NULL, closed_at INTEGER NOT NULL,
+  handling_seconds INTEGER NOT NULL,
+  version        INTEGER NOT NULL,
+  handle_due     INTEGER NOT NULL,
+  handle_warn    INTEGER NOT NULL,
+  open           INTEGER NOT NULL
+);
+CREATE INDEX cases_territory ON cases(territory, id);
+CREATE INDEX cases_status ON cases(status, id);
+CREATE INDEX cases_unit ON cases(unit, id);
+CREATE INDEX cases_reported ON cases(reported_at);
+CREATE INDEX cases_due ON cases(handle_due) WHERE open = 1 AND handle_due > 0;
+
+-- Every change of a case, appended; never updated.
+CREATE TABLE case_events (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES cases(id),
+  seq         INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  role        TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  from_status TEXT NOT NULL,
+  to_status   TEXT NOT NULL,
+  note        TEXT NOT NULL,
+  attachments TEXT NOT NULL,
+  details     TEXT NOT NULL,
+  UNIQUE (case_id, seq)
+);
+
+CREATE TABLE idempotency_keys (
+  key     TEXT PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id)
+) WITHOUT ROWID;
+
+-- Statistics counters (core/case_stats.h), one row per (report day, territory, category, unit, channel),
+-- moved by every case change in the same transaction.
+CREATE TABLE case_stats (
+  day       INTEGER NOT NULL,
+  territory TEXT NOT NULL,
+  category  TEXT NOT NULL,
+  unit      INTEGER NOT NULL,
+  channel   TEXT NOT NULL,
+  reported INTEGER NOT NULL DEFAULT 0,
+  accepted INTEGER NOT NULL DEFAULT 0,
+  dispatched INTEGER NOT NULL DEFAULT 0,
+  returned INTEGER NOT NULL DEFAULT 0,
+  resolved INTEGER NOT NULL DEFAULT 0,
+  resolved_on_time INTEGER NOT NULL DEFAULT 0,
+  overdue INTEGER NOT NULL DEFAULT 0,
+  suspended INTEGER NOT NULL DEFAULT 0,
+  due INTEGER NOT NULL DEFAULT 0,
+  closed INTEGER NOT NULL DEFAULT 0,
+  closed_on_time INTEGER NOT NULL DEFAULT 0,
+  self_handled INTEGER NOT NULL DEFAULT 0,
+  reworked INTEGER NOT NULL DEFAULT 0,
+  extended INTEGER NOT NULL DEFAULT 0,
+  escalated INTEGER NOT NULL DEFAULT 0,
+  evaluated INTEGER NOT NULL DEFAULT 0,
+  satisfied INTEGER NOT NULL DEFAULT 0,
+  basically_satisfied INTEGER NOT NULL DEFAULT 0,
+  unsatisfied INTEGER NOT NULL DEFAULT 0,
+  rejected INTEGER NOT NULL DEFAULT 0,
+  merged INTEGER NOT NULL DEFAULT 0,
+  handling_seconds INTEGER NOT NULL DEFAULT 0,
+  ended_grid INTEGER NOT NULL DEFAULT 0,
+  ended_community INTEGER NOT NULL DEFAULT 0,
+  ended_street INTEGER NOT NULL DEFAULT 0,
+  ended_county INTEGER NOT NULL DEFAULT 0,
+  ended_city INTEGER NOT NULL DEFAULT 0,
+  open INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, territory, category, unit, channel)
+) WITHOUT ROWID;
+CREATE INDEX case_stats_territory ON case_stats(territory, day);
+)sql"},
   };
   return kAll;
 }

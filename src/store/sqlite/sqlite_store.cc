@@ -14,15 +14,39 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   auto db = sqlite::Db::Open(path);
   if (!db) return db.error();
   if (auto r = sqlite::Migrate(**db); !r) return r.error();
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(*db)));
+}
+
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<sqlite::Db> writer_db)
+    : path_(std::move(path)), writer_(std::make_unique<sqlite::Writer>(std::move(writer_db))) {}
+
+SqliteStore::~SqliteStore() = default;
+
+SqliteStore::Lease::~Lease() {
+  if (!db_) return;
+  std::lock_guard lock(store_.pool_mu_);
+  if (store_.pool_.size() < 8) store_.pool_.push_back(std::move(db_));
+}
+
+Result<SqliteStore::Lease> SqliteStore::Read() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!pool_.empty()) {
+      auto db = std::move(pool_.back());
+      pool_.pop_back();
+      return Lease(*this, std::move(db));
+    }
+  }
+  auto db = sqlite::Db::Open(path_);
+  if (!db) return db.error();
+  return Lease(*this, std::move(*db));
 }
 
 Result<void> SqliteStore::ApplyTerritory(const TerritoryChange& change) {
-  std::lock_guard lock(mu_);
-  sqlite3* h = db_->handle();
-  return sqlite::InTransaction(*db_, [&]() -> Result<void> {
+  return writer_->Run([&](sqlite::Db& db) -> Result<void> {
+    sqlite3* h = db.handle();
     if (change.replace_all) {
-      if (auto r = db_->Exec("DELETE FROM division_shapes; DELETE FROM grids; DELETE FROM divisions;"); !r) return r;
+      if (auto r = db.Exec("DELETE FROM division_shapes; DELETE FROM grids; DELETE FROM divisions;"); !r) return r;
     }
     Stmt div(h, "INSERT INTO divisions(code, name, level, parent) VALUES (?1, ?2, ?3, ?4) "
                 "ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level, parent = excluded.parent");
@@ -72,13 +96,14 @@ Result<void> SqliteStore::ApplyTerritory(const TerritoryChange& change) {
     if (orphan.Step())
       return Error::InvalidArgument("division '" + orphan.Text(0) + "' has no parent '" + orphan.Text(1) + "'",
                                     "parent");
-    return db_->Exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'territory_version'");
+    return db.Exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'territory_version'");
   });
 }
 
 Result<std::vector<Division>> SqliteStore::LoadDivisions() {
-  std::lock_guard lock(mu_);
-  Stmt s(db_->handle(), "SELECT code, name, level, COALESCE(parent, '') FROM divisions WHERE level < 6 ORDER BY code");
+  auto db = Read();
+  if (!db) return db.error();
+  Stmt s((*db)->handle(), "SELECT code, name, level, COALESCE(parent, '') FROM divisions WHERE level < 6 ORDER BY code");
   if (!s.ok()) return SqlError(s);
   std::vector<Division> out;
   while (s.Step()) out.push_back({s.Text(0), s.Text(1), static_cast<Level>(s.Int(2)), s.Text(3)});
@@ -87,8 +112,9 @@ Result<std::vector<Division>> SqliteStore::LoadDivisions() {
 }
 
 Result<std::vector<geo::Grid>> SqliteStore::QueryGrids(const std::string& prefix) {
-  std::lock_guard lock(mu_);
-  Stmt s(db_->handle(),
+  auto db = Read();
+  if (!db) return db.error();
+  Stmt s((*db)->handle(),
          "SELECT g.code, d.name, g.kind, g.community, g.shape FROM grids g JOIN divisions d ON d.code = g.code "
          "WHERE g.code >= ?1 AND g.code < ?1 || ':' ORDER BY g.code");
   if (!s.ok()) return SqlError(s);
@@ -114,8 +140,9 @@ Result<std::vector<geo::Grid>> SqliteStore::LoadGrids() { return QueryGrids("");
 Result<std::vector<geo::Grid>> SqliteStore::LoadGridsUnder(const std::string& code) { return QueryGrids(code); }
 
 Result<std::vector<geo::DivisionShape>> SqliteStore::LoadDivisionShapes() {
-  std::lock_guard lock(mu_);
-  Stmt s(db_->handle(), "SELECT code, shape, simplified FROM division_shapes ORDER BY code");
+  auto db = Read();
+  if (!db) return db.error();
+  Stmt s((*db)->handle(), "SELECT code, shape, simplified FROM division_shapes ORDER BY code");
   if (!s.ok()) return SqlError(s);
   std::vector<geo::DivisionShape> out;
   while (s.Step()) {
@@ -133,15 +160,17 @@ Result<std::vector<geo::DivisionShape>> SqliteStore::LoadDivisionShapes() {
 }
 
 Result<int64_t> SqliteStore::TerritoryVersion() {
-  std::lock_guard lock(mu_);
-  Stmt s(db_->handle(), "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'territory_version'");
+  auto db = Read();
+  if (!db) return db.error();
+  Stmt s((*db)->handle(), "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'territory_version'");
   if (!s.ok()) return SqlError(s);
   return s.Step() ? s.Int(0) : int64_t{0};
 }
 
 Result<TerritoryCounts> SqliteStore::CountTerritory() {
-  std::lock_guard lock(mu_);
-  Stmt s(db_->handle(), "SELECT (SELECT COUNT(*) FROM divisions WHERE level < 6), (SELECT COUNT(*) FROM grids)");
+  auto db = Read();
+  if (!db) return db.error();
+  Stmt s((*db)->handle(), "SELECT (SELECT COUNT(*) FROM divisions WHERE level < 6), (SELECT COUNT(*) FROM grids)");
   if (!s.ok() || !s.Step()) return SqlError(s);
   return TerritoryCounts{s.Int(0), s.Int(1)};
 }

@@ -1,0 +1,37 @@
+// Reading JSON request bodies with errors that name the field.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/cases.h"
+#include "core/result.h"
+#include "http/message.h"
+
+namespace civicgrid::http {
+
+// The body as a JSON object (400 naming "body" if it is not one).
+Result<boost::json::object> JsonObjectBody(const Request& req);
+
+// Typed members: absent (or null) → nullopt; present with the wrong type → an error naming `key`.
+Result<std::optional<std::string>> OptString(const boost::json::object& o, std::string_view key, size_t max_bytes = 4000);
+Result<std::optional<int64_t>> OptInt(const boost::json::object& o, std::string_view key);
+Result<std::optional<double>> OptNumber(const boost::json::object& o, std::string_view key);
+Result<std::optional<bool>> OptBool(const boost::json::object& o, std::string_view key);
+Result<std::vector<std::string>> StringList(const boost::json::object& o, std::string_view key, size_t max_items = 50);
+Result<std::vector<int64_t>> IdList(const boost::json::object& o, std::string_view key, size_t max_items = 50);
+
+// The acting user from the X-Actor-Id and X-Actor-Role headers (both required unless `optional`;
+// with `optional` and no headers, an empty id).
+Result<app::Actor> ActorOf(const Request& req, bool optional = false);
+
+// A whole decimal number from a query parameter (400 naming `field`).
+Result<int64_t> ParseInteger(std::string_view text, std::string_view field);
+
+}  // namespace civicgrid::http

@@ -1,0 +1,35 @@
+// The live feed over WebSocket: GET /api/v1/live[?under=CODE] streams app::LiveFeed messages.
+//
+// After the upgrade the client first gets {"type":"hello","under":"<code or empty>"}, then every
+// message published to the feed whose territory code starts with `under` (every message without it),
+// verbatim, one text frame each, in publish order. A malformed `under` is refused before upgrading
+// with a 400 JSON error naming field "under"; an empty one means no filter. What the client sends is
+// read and ignored. The server pings every ping_interval and drops a client that sends nothing (not
+// even the pong) for two intervals. A client that reads too slowly loses the oldest of its unsent
+// messages beyond queue_limit; they are counted in civicgrid_live_dropped_total.
+//
+//   app::LiveFeed feed;                          // must outlive the server
+//   Server server(options, router, metrics);
+//   AddLiveRoutes(server, feed, metrics);        // before server.Start()
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+#include "app/live_feed.h"
+#include "http/metrics.h"
+#include "http/server.h"
+
+namespace civicgrid::http {
+
+struct LiveOptions {
+  std::size_t queue_limit = 1000;                    // unsent messages kept per client; older ones dropped
+  std::chrono::milliseconds ping_interval{30000};    // how often each client is pinged
+};
+
+// Registers the WebSocket endpoint /api/v1/live (route "live") on `server` and declares
+// civicgrid_live_dropped_total in `metrics`. `feed` and `metrics` must outlive the server. Each session
+// subscribes to `feed` when it opens and unsubscribes when it ends.
+void AddLiveRoutes(Server& server, app::LiveFeed& feed, Metrics& metrics, LiveOptions options = {});
+
+}  // namespace civicgrid::http
