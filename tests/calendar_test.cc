@@ -1,4 +1,5 @@
 #include "core/calendar.h"
+#include "support/case_fixtures.h"
 
 #include <gtest/gtest.h>
 
@@ -8,19 +9,11 @@
 namespace civicgrid {
 namespace {
 
+using testing::At;
+using testing::D;
+
 constexpr int64_t kHour = 3600;
 constexpr int64_t kWorkingDay = 8 * kHour;  // default office hours
-
-Day D(std::string_view text) {
-  auto day = ParseDay(text);
-  EXPECT_TRUE(day.ok()) << text;
-  return day.ok() ? *day : 0;
-}
-
-// The instant of local (UTC+8) time `hour:minute` on `day`.
-Timestamp At(std::string_view day, int hour, int minute = 0) {
-  return int64_t{D(day)} * 86400 + hour * kHour + minute * 60 - 8 * kHour;
-}
 
 // An instant as local (UTC+8) "YYYY-MM-DD HH:MM:SS", for readable expectations.
 std::string Show(Timestamp t) {

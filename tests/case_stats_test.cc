@@ -6,6 +6,7 @@
 // hours, handle 5 working days, verify 1 working day. Thu 2026-11-19 … Tue 2026-12-01 as in
 // workflow_test.cc (Sat/Sun 11-21/22 and 11-28/29 are off).
 #include "core/case_stats.h"
+#include "support/case_fixtures.h"
 
 #include <gtest/gtest.h>
 
@@ -23,39 +24,14 @@ namespace {
 
 using S = CaseStatus;
 using A = Action;
+using testing::At;
+using testing::D;
+using testing::TestCalendar;
+using testing::TestCategory;
 
 constexpr int64_t kMinute = 60;
 constexpr int64_t kHour = 3600;
 constexpr int64_t kDay = 86400;
-
-Day D(std::string_view text) {
-  auto day = ParseDay(text);
-  EXPECT_TRUE(day.ok()) << text;
-  return day.ok() ? *day : 0;
-}
-
-// The instant of local (UTC+8) time hour:minute on `day`.
-Timestamp At(std::string_view day, int hour, int minute = 0) {
-  return int64_t{D(day)} * kDay + hour * kHour + minute * kMinute - 8 * kHour;
-}
-
-Calendar TestCalendar() {
-  Calendar c;
-  c.id = "test";
-  c.name = "test";
-  return c;
-}
-
-Category TestCategory() {
-  Category c;
-  c.code = "0101";
-  c.name = "井盖缺失";
-  c.parent = "01";
-  c.acknowledge = {TimeLimitKind::kWorkingHours, 2};
-  c.handle = {TimeLimitKind::kWorkingDays, 5};
-  c.verify = {TimeLimitKind::kWorkingDays, 1};
-  return c;
-}
 
 DispatchTarget Target(int64_t unit) {
   DispatchTarget t;

@@ -6,6 +6,7 @@
 //   Thu 2026-11-19, Fri 11-20, (Sat 11-21, Sun 11-22), Mon 11-23, Tue 11-24, Wed 11-25, Thu 11-26,
 //   Fri 11-27, (Sat 11-28, Sun 11-29), Mon 11-30, Tue 12-01.
 #include "core/workflow.h"
+#include "support/case_fixtures.h"
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,10 @@ namespace {
 
 using S = CaseStatus;
 using A = Action;
+using testing::At;
+using testing::D;
+using testing::TestCalendar;
+using testing::TestCategory;
 
 constexpr int64_t kMinute = 60;
 constexpr int64_t kHour = 3600;
@@ -31,41 +36,12 @@ constexpr int64_t kStreetCenter = 301;
 constexpr int64_t kCountyCenter = 201;
 constexpr int64_t kCaseId = 42;
 
-Day D(std::string_view text) {
-  auto day = ParseDay(text);
-  EXPECT_TRUE(day.ok()) << text;
-  return day.ok() ? *day : 0;
-}
-
-// The instant of local (UTC+8) time hour:minute on `day`.
-Timestamp At(std::string_view day, int hour, int minute = 0) {
-  return int64_t{D(day)} * kDay + hour * kHour + minute * kMinute - 8 * kHour;
-}
-
 std::string Show(std::optional<Timestamp> t) { return t ? FormatTimestamp(*t) : std::string("none"); }
-
-Calendar TestCalendar() {
-  Calendar c;
-  c.id = "test";
-  c.name = "Mon–Fri 08–12, 14–18";
-  return c;
-}
 
 Calendar HolidayCalendar() {
   Calendar c = TestCalendar();
   c.id = "test-holiday";
   c.overrides[D("2026-11-23")] = CalendarOverride{D("2026-11-23"), false, "a test holiday"};
-  return c;
-}
-
-Category TestCategory() {
-  Category c;
-  c.code = "0101";
-  c.name = "井盖缺失";
-  c.parent = "01";
-  c.acknowledge = {TimeLimitKind::kWorkingHours, 2};
-  c.handle = {TimeLimitKind::kWorkingDays, 5};
-  c.verify = {TimeLimitKind::kWorkingDays, 1};
   return c;
 }
 
