@@ -78,7 +78,6 @@ class CaseApi : public ::testing::Test {
     rule_ = Post("/api/v1/routing-rules", "{\"category\":\"01\",\"territory\":\"371302\",\"unit\":" + std::to_string(heating_) + "}",
                  201).at("id").as_int64();
   }
-  void TearDown() override { server_->Stop(); }
 
   json::value Send(const std::string& method, const std::string& target, const std::string& body, unsigned expect,
                    const std::string& role = "operator", std::map<std::string, std::string> headers = {}) {
@@ -97,6 +96,14 @@ class CaseApi : public ::testing::Test {
   json::value Post(const std::string& target, const std::string& body, unsigned expect, const std::string& role = "operator") {
     return Send("POST", target, body, expect, role);
   }
+  // The server stops first, then the pool drains (its threads hand results back to the server's
+  // executor), and only then is the server destroyed.
+  void TearDown() override {
+    if (server_) server_->Stop();
+    offload_.Join();
+    server_.reset();
+  }
+
   json::value Get(const std::string& target, unsigned expect = 200) { return Send("GET", target, "", expect, ""); }
   json::value Act(int64_t id, const std::string& body, const std::string& role, unsigned expect = 200) {
     return Post("/api/v1/cases/" + std::to_string(id) + "/actions", body, expect, role);

@@ -116,6 +116,7 @@ int Serve(const Config& config, const ServeArgs& args) {
   });
 
   server.Run();
+  offload.Join();  // before ~Server: pool threads hand results back to the server's executor
   {
     std::lock_guard lock(mu);
     stopping = true;

@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <mutex>
 #include <utility>
 
 #include "http/message.h"
@@ -20,9 +21,15 @@ class Offload {
   // `threads` blocking workers: as many requests as this can wait for a commit at once, and the
   // writer groups them into one transaction.
   explicit Offload(unsigned threads = 32) : pool_(threads ? threads : 1) {}
-  ~Offload() { pool_.join(); }
+  ~Offload() { Join(); }
   Offload(const Offload&) = delete;
   Offload& operator=(const Offload&) = delete;
+
+  // Waits until every task on the pool has finished, including the hand-back of its result to the
+  // server's executor. Call it after the server has stopped and before the server is destroyed: a
+  // pool thread still holding the server's executor would otherwise touch a freed io_context.
+  // Idempotent; Run must not be called afterwards.
+  void Join() { std::call_once(joined_, [this] { pool_.join(); }); }
 
   // Runs `fn` (returning a Response) on the pool and resumes the caller on its own executor with the
   // result. Callers pass a named object, never a temporary built inside the co_await expression:
@@ -36,6 +43,7 @@ class Offload {
 
  private:
   boost::asio::thread_pool pool_;
+  std::once_flag joined_;
 };
 
 }  // namespace civicgrid::http
