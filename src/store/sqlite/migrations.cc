@@ -210,6 +210,21 @@ CREATE TABLE case_stats (
 ) WITHOUT ROWID;
 CREATE INDEX case_stats_territory ON case_stats(territory, day);
 )sql"},
+      {3, "audit", R"sql(
+-- The audit log: appended in the transaction of each change it records, never updated or deleted.
+-- Each row holds the SHA-256 of its content and of the row before it (security/audit_chain.h).
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  target    TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  remote    TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+)sql"},
   };
   return kAll;
 }
