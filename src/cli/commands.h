@@ -1,5 +1,5 @@
 // The subcommands of the civicgrid binary. Each answers a process exit code: 0 on success, 1 when the
-// work failed (with a message on stderr), 2 for bad usage.
+// work failed (with a message on stderr), 2 for bad usage; `audit verify` answers 3 for a broken chain.
 #pragma once
 
 #include <chrono>
@@ -42,6 +42,19 @@ struct LocateArgs {
   bool json = false;
 };
 int Locate(const Config& config, const LocateArgs& args);
+
+// `audit verify`: checks the hash chain of the audit log in the database file (security/audit_chain.h),
+// printing its length and head; answers 3 when the chain is broken, naming the first broken link.
+struct AuditVerifyArgs {
+  std::string anchor;  // "" = none; else a head hash recorded earlier, which some record must have
+};
+int AuditVerify(const Config& config, const AuditVerifyArgs& args);
+
+// `audit tail`: prints the latest records of the audit log, oldest first, one JSON object per line.
+struct AuditTailArgs {
+  int limit = 20;
+};
+int AuditTail(const Config& config, const AuditTailArgs& args);
 
 // Prints "civicgrid: <message>" to stderr and answers 1.
 int Fail(const std::string& message);

@@ -78,6 +78,21 @@ int main(int argc, char** argv) {
   locate->add_option("--crs", locate_args.crs, "wgs84 or gcj02")->capture_default_str();
   locate->add_flag("--json", locate_args.json, "answer as JSON");
 
+  auto* audit = app.add_subcommand("audit", "The audit log");
+  audit->require_subcommand(1);
+  audit->fallthrough();
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "Check the audit log's hash chain; exit code 3 names the first broken link");
+  cli::AuditVerifyArgs verify_args;
+  audit_verify->add_option("--anchor", verify_args.anchor,
+                           "a head hash printed by an earlier verify: the chain must still contain it (detects "
+                           "records removed at the end)");
+  auto* audit_tail = audit->add_subcommand("tail", "Print the latest audit records as JSON lines, oldest first");
+  cli::AuditTailArgs tail_args;
+  audit_tail->add_option("--limit", tail_args.limit, "how many records")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+
   CLI11_PARSE(app, argc, argv);
 
   auto config = LoadConfig(config_path);
@@ -95,5 +110,7 @@ int main(int argc, char** argv) {
   if (*grids_import) return cli::GridsImport(*config, import_file);
   if (*grids_export) return cli::GridsExport(*config, export_args);
   if (*locate) return cli::Locate(*config, locate_args);
+  if (*audit_verify) return cli::AuditVerify(*config, verify_args);
+  if (*audit_tail) return cli::AuditTail(*config, tail_args);
   return 2;
 }
