@@ -13,6 +13,7 @@ LISTEN ?= 127.0.0.1:8080
 demo: deps build web
 	@mkdir -p var
 	@if [ ! -f $(DB) ]; then $(RELEASE)/civicgrid demo build --db $(DB); fi
+	@if [ -f $(DB).accounts ]; then cat $(DB).accounts; fi
 	$(RELEASE)/civicgrid serve --db $(DB) --listen $(LISTEN) --web-root web/dist
 
 ## test: install what is missing, build with AddressSanitizer + UBSan, run every test through CTest

@@ -23,6 +23,7 @@
 #include "http/attachment_routes.h"
 #include "http/server.h"
 #include "support/http_client.h"
+#include "support/test_guard.h"
 #include "support/temp_dir.h"
 
 namespace civicgrid {
@@ -492,6 +493,7 @@ class AttachmentApi : public ::testing::Test {
 
   void SetUp() override {
     store_ = std::make_unique<app::AttachmentStore>(dir_.path() / "attachments", kMaxBytes);
+    router_.SetGuard(testing::SignedInGuard());
     http::AddStandardRoutes(router_, metrics_);
     http::AddAttachmentRoutes(router_, *store_);
     http::ServerOptions o;

@@ -38,6 +38,8 @@ TEST(Durability, EveryAcknowledgedCaseSurvivesSigkill) {
   testing::ServeProcess server(db, log, {"--log-level", "warn"});
   ASSERT_TRUE(server.WaitUntilUp()) << testing::ReadFile(log);
   const unsigned short port = server.port();
+  const std::string token = testing::AddUserAndSignIn(db, port, "reporter", "operator@");
+  ASSERT_FALSE(token.empty());
 
   // Four clients submit cases as fast as they can; each remembers the cases answered 201.
   std::mutex mu;
@@ -55,7 +57,7 @@ TEST(Durability, EveryAcknowledgedCaseSurvivesSigkill) {
               port, "POST", "/api/v1/cases",
               R"({"channel":"resident_app","description":"路面破损 )" + key +
                   R"(","location":{"lon":118.05,"lat":35.05}})",
-              {{"Content-Type", "application/json"}, {"Idempotency-Key", key}});
+              {{"Content-Type", "application/json"}, {"Idempotency-Key", key}, {"Authorization", "Bearer " + token}});
           if (reply.status != 201) continue;
           auto v = boost::json::parse(reply.body);
           std::lock_guard lock(mu);

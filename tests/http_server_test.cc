@@ -52,20 +52,20 @@ struct Hooks {
 };
 
 void AddTestRoutes(Router& router, Hooks& hooks) {
-  router.Add(Verb::get, "/api/v1/divisions/{code}", "divisions.get", SyncHandler([](Request& request) {
+  router.Add(Verb::get, "/api/v1/divisions/{code}", "divisions.get", Permission::kPublic, SyncHandler([](Request& request) {
                return Json(200, boost::json::value{{"code", request.Param("code")}});
              }));
-  router.Add(Verb::post, "/api/echo", "echo", SyncHandler([](Request& request) {
+  router.Add(Verb::post, "/api/echo", "echo", Permission::kPublic, SyncHandler([](Request& request) {
                return Json(200, boost::json::value{{"body", request.body},
                                                    {"q", request.Query("q")},
                                                    {"x", request.Query("x")},
                                                    {"content_type", request.Header("Content-Type")},
                                                    {"remote_set", !request.remote.empty()}});
              }));
-  router.Add(Verb::get, "/api/throw", "throw", SyncHandler([](Request&) -> Response {
+  router.Add(Verb::get, "/api/throw", "throw", Permission::kPublic, SyncHandler([](Request&) -> Response {
                throw std::runtime_error("handler failed on purpose");
              }));
-  router.Add(Verb::get, "/api/slow", "slow", Handler([&hooks](Request&) -> asio::awaitable<Response> {
+  router.Add(Verb::get, "/api/slow", "slow", Permission::kPublic, Handler([&hooks](Request&) -> asio::awaitable<Response> {
                hooks.slow_started = true;
                asio::steady_timer timer(co_await asio::this_coro::executor, 300ms);
                co_await timer.async_wait(asio::use_awaitable);

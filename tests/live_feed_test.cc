@@ -132,6 +132,24 @@ TEST(LiveFeed, UnsubscribeFromAnotherThreadWhilePublishing) {
 
 // ---- GET /api/v1/live ----
 
+// A guard for the tests: ?access_token=everywhere is a leader of the whole platform, =lanshan a leader
+// of 兰山区 (371302), =resident a resident; no token is nobody.
+http::Guard TestGuard() {
+  http::Guard g;
+  g.authenticate = [](const http::Request& req) -> Result<std::optional<Principal>> {
+    std::string token = req.Query("access_token", "everywhere");
+    Principal p;
+    p.name = token;
+    if (token == "everywhere") p.grants = {Grant{Role::kLeader, "", 0}};
+    else if (token == "lanshan") p.grants = {Grant{Role::kLeader, "371302", 0}};
+    else if (token == "resident") p.grants = {Grant{Role::kResident, "", 0}};
+    else if (token == "none") return std::optional<Principal>();
+    else return Error::Unauthorized("bad token");
+    return std::optional<Principal>(p);
+  };
+  return g;
+}
+
 // A started server with the standard routes and the live endpoint; stops on destruction.
 struct LiveServer {
   explicit LiveServer(http::LiveOptions live = {}, http::ServerOptions options = {}) {
@@ -141,7 +159,7 @@ struct LiveServer {
     options.threads = 2;
     options.log_requests = false;
     server = std::make_unique<http::Server>(options, router, metrics);
-    http::AddLiveRoutes(*server, feed, metrics, live);
+    http::AddLiveRoutes(*server, feed, metrics, TestGuard(), live);
     auto started = server->Start();
     EXPECT_TRUE(started.ok()) << started.error().message;
   }
@@ -274,6 +292,24 @@ TEST(LiveRoute, MalformedUnderIsRefusedBeforeUpgrading) {
   WsClient good(server.port());
   ASSERT_FALSE(good.Handshake("/api/v1/live?under=37"));
   EXPECT_EQ(good.Read().value_or(good.error().message()), R"({"type":"hello","under":"37"})");
+}
+
+TEST(LiveRoute, SubscribersAreSignedInAndStayInTheirTerritory) {
+  LiveServer server;
+  auto status = [&](const std::string& target) {
+    WsClient client(server.port());
+    beast::error_code ec = client.Handshake(target);
+    return ec ? client.response().result_int() : 101;
+  };
+  EXPECT_EQ(status("/api/v1/live?access_token=none"), 401);
+  EXPECT_EQ(status("/api/v1/live?access_token=forged"), 401);
+  EXPECT_EQ(status("/api/v1/live?access_token=resident"), 403);    // residents hold no live.read
+  EXPECT_EQ(status("/api/v1/live?access_token=lanshan&under=3713"), 404);  // above their county
+  EXPECT_EQ(status("/api/v1/live?access_token=lanshan&under=371302004"), 101);
+  // Without `under`, a leader of one county listens to that county.
+  WsClient county(server.port());
+  ASSERT_FALSE(county.Handshake("/api/v1/live?access_token=lanshan"));
+  EXPECT_EQ(county.Read().value_or(county.error().message()), R"({"type":"hello","under":"371302"})");
 }
 
 TEST(LiveRoute, StopSendsGoingAwayAndReturnsPromptly) {
@@ -423,13 +459,13 @@ TEST(LiveRoute, OtherRequestsAreServedAsBefore) {
 
 TEST(LiveRoute, RegisteringAfterStartOrTwiceThrows) {
   LiveServer server;
-  EXPECT_THROW(http::AddLiveRoutes(*server.server, server.feed, server.metrics), std::logic_error);
+  EXPECT_THROW(http::AddLiveRoutes(*server.server, server.feed, server.metrics, TestGuard()), std::logic_error);
   http::Router router;
   http::Metrics metrics;
   http::Server fresh({}, router, metrics);
   app::LiveFeed feed;
-  http::AddLiveRoutes(fresh, feed, metrics);
-  EXPECT_THROW(http::AddLiveRoutes(fresh, feed, metrics), std::logic_error);
+  http::AddLiveRoutes(fresh, feed, metrics, TestGuard());
+  EXPECT_THROW(http::AddLiveRoutes(fresh, feed, metrics, TestGuard()), std::logic_error);
   EXPECT_THROW(fresh.AddWebSocket("live", "x", {}), std::invalid_argument);
 }
 

@@ -42,9 +42,9 @@ SyncHandler Named(std::string text) {
 
 TEST(Router, MatchesLiteralAndParameterSegments) {
   Router router;
-  router.Add(Verb::get, "/api/v1/divisions", "divisions.list", Named("list"));
-  router.Add(Verb::get, "/api/v1/divisions/{code}", "divisions.get", Named("get"));
-  router.Add(Verb::get, "/api/v1/divisions/{code}/children/{level}", "divisions.children", Named("children"));
+  router.Add(Verb::get, "/api/v1/divisions", "divisions.list", Permission::kPublic, Named("list"));
+  router.Add(Verb::get, "/api/v1/divisions/{code}", "divisions.get", Permission::kPublic, Named("get"));
+  router.Add(Verb::get, "/api/v1/divisions/{code}/children/{level}", "divisions.children", Permission::kPublic, Named("children"));
 
   Request list = MakeRequest(Verb::get, "/api/v1/divisions?limit=5");
   EXPECT_EQ(DispatchNow(router, list).body, "list");
@@ -65,7 +65,7 @@ TEST(Router, MatchesLiteralAndParameterSegments) {
 
 TEST(Router, ParametersAreDecodedSegments) {
   Router router;
-  router.Add(Verb::get, "/api/items/{id}", "items.get", Named("item"));
+  router.Add(Verb::get, "/api/items/{id}", "items.get", Permission::kPublic, Named("item"));
   Request request = MakeRequest(Verb::get, "/api/items/a%2Fb%20c");
   EXPECT_EQ(DispatchNow(router, request).status, 200u);
   EXPECT_EQ(request.Param("id"), "a/b c");
@@ -74,15 +74,15 @@ TEST(Router, ParametersAreDecodedSegments) {
 
 TEST(Router, TrailingSlashIsTolerated) {
   Router router;
-  router.Add(Verb::get, "/api/items", "items.list", Named("list"));
+  router.Add(Verb::get, "/api/items", "items.list", Permission::kPublic, Named("list"));
   Request request = MakeRequest(Verb::get, "/api/items/");
   EXPECT_EQ(DispatchNow(router, request).status, 200u);
 }
 
 TEST(Router, LiteralBeatsParameter) {
   Router router;
-  router.Add(Verb::get, "/api/items/{id}", "items.get", Named("param"));
-  router.Add(Verb::get, "/api/items/new", "items.new", Named("literal"));
+  router.Add(Verb::get, "/api/items/{id}", "items.get", Permission::kPublic, Named("param"));
+  router.Add(Verb::get, "/api/items/new", "items.new", Permission::kPublic, Named("literal"));
   Request literal = MakeRequest(Verb::get, "/api/items/new");
   EXPECT_EQ(DispatchNow(router, literal).body, "literal");
   Request param = MakeRequest(Verb::get, "/api/items/old");
@@ -91,7 +91,7 @@ TEST(Router, LiteralBeatsParameter) {
 
 TEST(Router, UnknownPathIs404Json) {
   Router router;
-  router.Add(Verb::get, "/api/items", "items.list", Named("list"));
+  router.Add(Verb::get, "/api/items", "items.list", Permission::kPublic, Named("list"));
   Request request = MakeRequest(Verb::get, "/api/nothing/here");
   Response response = DispatchNow(router, request);
   EXPECT_EQ(response.status, 404u);
@@ -103,8 +103,8 @@ TEST(Router, UnknownPathIs404Json) {
 
 TEST(Router, WrongMethodIs405WithAllow) {
   Router router;
-  router.Add(Verb::get, "/api/items/{id}", "items.get", Named("get"));
-  router.Add(Verb::delete_, "/api/items/{id}", "items.delete", Named("delete"));
+  router.Add(Verb::get, "/api/items/{id}", "items.get", Permission::kPublic, Named("get"));
+  router.Add(Verb::delete_, "/api/items/{id}", "items.delete", Permission::kPublic, Named("delete"));
   Request request = MakeRequest(Verb::post, "/api/items/7");
   request.method = Verb::post;
   Response response = DispatchNow(router, request);
@@ -117,7 +117,7 @@ TEST(Router, WrongMethodIs405WithAllow) {
 
 TEST(Router, HeadFallsBackToGet) {
   Router router;
-  router.Add(Verb::get, "/healthz", "healthz", Named("ok"));
+  router.Add(Verb::get, "/healthz", "healthz", Permission::kPublic, Named("ok"));
   Request request = MakeRequest(Verb::head, "/healthz");
   request.method = Verb::head;
   Response response = DispatchNow(router, request);
@@ -127,7 +127,7 @@ TEST(Router, HeadFallsBackToGet) {
 
 TEST(Router, CoroutineHandlersCanAwait) {
   Router router;
-  router.Add(Verb::post, "/api/slow", "slow", Handler([](Request& request) -> asio::awaitable<Response> {
+  router.Add(Verb::post, "/api/slow", "slow", Permission::kPublic, Handler([](Request& request) -> asio::awaitable<Response> {
                asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(20));
                co_await timer.async_wait(asio::use_awaitable);
                co_return Text(201, "waited for " + request.body);
@@ -142,7 +142,7 @@ TEST(Router, CoroutineHandlersCanAwait) {
 
 TEST(Router, HandlerExceptionsPropagate) {
   Router router;
-  router.Add(Verb::get, "/api/boom", "boom", SyncHandler([](Request&) -> Response {
+  router.Add(Verb::get, "/api/boom", "boom", Permission::kPublic, SyncHandler([](Request&) -> Response {
                throw std::runtime_error("boom");
              }));
   Request request = MakeRequest(Verb::get, "/api/boom");
@@ -151,21 +151,21 @@ TEST(Router, HandlerExceptionsPropagate) {
 
 TEST(Router, RejectsMalformedOrDuplicateRoutes) {
   Router router;
-  EXPECT_THROW(router.Add(Verb::get, "api/x", "x", Named("")), std::invalid_argument);
-  EXPECT_THROW(router.Add(Verb::get, "/api//x", "x", Named("")), std::invalid_argument);
-  EXPECT_THROW(router.Add(Verb::get, "/api/{}", "x", Named("")), std::invalid_argument);
-  EXPECT_THROW(router.Add(Verb::get, "/api/{id", "x", Named("")), std::invalid_argument);
-  EXPECT_THROW(router.Add(Verb::get, "/api/x{id}", "x", Named("")), std::invalid_argument);
-  EXPECT_THROW(router.Add(Verb::get, "/api/{id}/{id}", "x", Named("")), std::invalid_argument);
-  router.Add(Verb::get, "/api/{id}", "x", Named(""));
-  EXPECT_THROW(router.Add(Verb::get, "/api/{id}", "y", Named("")), std::invalid_argument);
-  router.Add(Verb::put, "/api/{id}", "x.put", Named(""));  // another method is fine
+  EXPECT_THROW(router.Add(Verb::get, "api/x", "x", Permission::kPublic, Named("")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Verb::get, "/api//x", "x", Permission::kPublic, Named("")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Verb::get, "/api/{}", "x", Permission::kPublic, Named("")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Verb::get, "/api/{id", "x", Permission::kPublic, Named("")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Verb::get, "/api/x{id}", "x", Permission::kPublic, Named("")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Verb::get, "/api/{id}/{id}", "x", Permission::kPublic, Named("")), std::invalid_argument);
+  router.Add(Verb::get, "/api/{id}", "x", Permission::kPublic, Named(""));
+  EXPECT_THROW(router.Add(Verb::get, "/api/{id}", "y", Permission::kPublic, Named("")), std::invalid_argument);
+  router.Add(Verb::put, "/api/{id}", "x.put", Permission::kPublic, Named(""));  // another method is fine
 }
 
 TEST(Router, ListsRoutesInRegistrationOrder) {
   Router router;
-  router.Add(Verb::get, "/api/v1/divisions/{code}", "divisions.get", Named(""));
-  router.Add(Verb::post, "/api/v1/cases", "cases.create", Named(""));
+  router.Add(Verb::get, "/api/v1/divisions/{code}", "divisions.get", Permission::kPublic, Named(""));
+  router.Add(Verb::post, "/api/v1/cases", "cases.create", Permission::kPublic, Named(""));
   auto routes = router.Routes();
   ASSERT_EQ(routes.size(), 2u);
   EXPECT_EQ(routes[0].method, Verb::get);
@@ -213,6 +213,48 @@ TEST(Message, HeaderLookupIsCaseInsensitive) {
   request.headers["content-type"] = "application/json";
   EXPECT_EQ(request.Header("Content-Type"), "application/json");
   EXPECT_EQ(request.Header("X-Missing"), "");
+}
+
+// The guard: credentials, the permission of the route, the rate limit of public and anonymous calls.
+TEST(RouterGuard, AuthenticatesChecksThePermissionAndLimits) {
+  Router router;
+  router.Add(Verb::get, "/open", "open", Permission::kPublic, Named("open"));
+  router.Add(Verb::get, "/cases", "cases", Permission::kCaseRead, Named("cases"));
+  router.Add(Verb::get, "/users", "users", Permission::kAccountAdmin, Named("users"));
+  std::vector<std::string> denied;
+  int64_t wait = 0;
+  Guard g;
+  g.authenticate = [](const Request& r) -> Result<std::optional<Principal>> {
+    const std::string token(r.Header("authorization"));
+    if (token.empty()) return std::optional<Principal>();
+    if (token != "Bearer good") return Error::Unauthorized("bad token");
+    Principal p;
+    p.name = "op";
+    p.grants = {Grant{Role::kOperator, "371302", 0}};
+    return std::optional<Principal>(p);
+  };
+  g.limit = [&wait](const Request&) { return wait; };
+  g.denied = [&denied](const Request& r, Permission p) { denied.push_back(r.route + " " + std::string(PermissionName(p))); };
+  router.SetGuard(g);
+  auto call = [&](std::string_view target, std::string token) {
+    Request r = MakeRequest(Verb::get, target);
+    if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
+    return DispatchNow(router, r);
+  };
+  EXPECT_EQ(call("/open", "").status, 200u);
+  EXPECT_EQ(call("/cases", "").status, 401u);
+  EXPECT_EQ(call("/cases", "forged").status, 401u);
+  EXPECT_EQ(call("/open", "forged").status, 401u);  // bad credentials are refused even where none are needed
+  EXPECT_EQ(call("/cases", "good").status, 200u);
+  EXPECT_EQ(call("/users", "good").status, 403u);
+  EXPECT_EQ(denied, std::vector<std::string>{"users account.admin"});
+  wait = 7;
+  Response limited = call("/open", "");
+  EXPECT_EQ(limited.status, 429u);
+  EXPECT_EQ(limited.Header("Retry-After").value_or(""), "7");
+  EXPECT_EQ(call("/cases", "").status, 429u);       // anonymous calls are limited too
+  EXPECT_EQ(call("/cases", "good").status, 200u);   // signed-in calls to non-public routes are not
+  EXPECT_EQ(call("/open", "good").status, 429u);    // public routes are, whoever calls
 }
 
 }  // namespace

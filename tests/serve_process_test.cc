@@ -31,8 +31,11 @@ TEST(ServeProcess, AnswersAndStopsGracefullyOnSigterm) {
   testing::ServeProcess server(db, log);
   ASSERT_TRUE(server.WaitUntilUp()) << testing::ReadFile(log);
   const unsigned short port = server.port();
-  auto loc = testing::HttpGet(port, "/api/v1/locate?lon=118.05&lat=35.05");
+  auto loc = testing::HttpGet(port, "/api/v1/locate?lon=118.05&lat=35.05");  // territory reads are public
   EXPECT_EQ(loc.status, 200u);
+  EXPECT_EQ(testing::HttpGet(port, "/api/v1/units").status, 401u);
+  const std::string token = testing::AddUserAndSignIn(db, port, "viewer", "leader@");
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/api/v1/units", "", {{"Authorization", "Bearer " + token}}).status, 200u);
   EXPECT_NE(loc.body.find("\"inside\":true"), std::string::npos) << loc.body;
   EXPECT_NE(testing::HttpGet(port, "/metrics").body.find("civicgrid_territory_grids"), std::string::npos);
 

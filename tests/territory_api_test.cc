@@ -11,6 +11,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "support/fixtures.h"
 #include "support/http_client.h"
+#include "support/test_guard.h"
 #include "support/temp_dir.h"
 
 namespace civicgrid {
@@ -36,6 +37,7 @@ class TerritoryApi : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.error().message;
     territory_ = std::make_unique<app::TerritoryService>(*store_);
     ASSERT_TRUE(territory_->Refresh().ok());
+    router_.SetGuard(testing::SignedInGuard());
     http::AddStandardRoutes(router_, metrics_);
     http::AddTerritoryRoutes(router_, *territory_);
     http::ServerOptions o;

@@ -340,7 +340,7 @@ TEST(TransitionTable, AllowedActionsPerStateAsWrittenByHand) {
 }
 
 TEST(TransitionTable, AllowedActionsFilteredByRole) {
-  EXPECT_EQ(Names(AllowedActions(S::kAcknowledged, Role::kUnit)),
+  EXPECT_EQ(Names(AllowedActions(S::kAcknowledged, Role::kUnitStaff)),
             (std::vector<std::string>{"return", "request_extension", "escalate", "resolve"}));
   EXPECT_EQ(Names(AllowedActions(S::kDispatched, Role::kSystem)),
             (std::vector<std::string>{"mark_overdue", "recompute_deadlines"}));
@@ -361,16 +361,16 @@ TEST(TransitionTable, RolesAsWrittenByHand) {
       {A::kMerge, {R::kOperator}},
       {A::kClassify, {R::kOperator}},
       {A::kDispatch, {R::kOperator}},
-      {A::kAcknowledge, {R::kUnit}},
-      {A::kReturn, {R::kUnit}},
-      {A::kRequestExtension, {R::kUnit}},
+      {A::kAcknowledge, {R::kUnitStaff}},
+      {A::kReturn, {R::kUnitStaff}},
+      {A::kRequestExtension, {R::kUnitStaff}},
       {A::kGrantExtension, {R::kOperator}},
       {A::kDenyExtension, {R::kOperator}},
       {A::kSuspend, {R::kOperator}},
       {A::kResume, {R::kOperator}},
-      {A::kEscalate, {R::kOperator, R::kUnit, R::kGridWorker}},
+      {A::kEscalate, {R::kOperator, R::kUnitStaff, R::kGridWorker}},
       {A::kSelfHandle, {R::kGridWorker}},
-      {A::kResolve, {R::kUnit}},
+      {A::kResolve, {R::kUnitStaff}},
       {A::kVerifyPass, {R::kGridWorker, R::kOperator}},
       {A::kVerifyFail, {R::kGridWorker, R::kOperator}},
       {A::kCallback, {R::kOperator}},
@@ -579,7 +579,7 @@ INSTANTIATE_TEST_SUITE_P(StateTimesAction, EveryPair,
 TEST(Roles, EveryRoleTheTableDoesNotNameIsForbidden) {
   const Calendar cal = TestCalendar();
   const Category cat = TestCategory();
-  const std::vector<Role> all = {Role::kOperator, Role::kUnit,   Role::kGridWorker,
+  const std::vector<Role> all = {Role::kOperator, Role::kUnitStaff,   Role::kGridWorker,
                                  Role::kResident, Role::kLeader, Role::kSystem};
   for (int ai = 1; ai < kActionCount; ++ai) {
     const A action = static_cast<A>(ai);
@@ -926,8 +926,8 @@ void HappyPath(const Calendar& cal, const std::string& handle_due, int64_t handl
       {A::kAccept, S::kReported, S::kAccepted, Role::kOperator},
       {A::kClassify, S::kAccepted, S::kAccepted, Role::kOperator},
       {A::kDispatch, S::kAccepted, S::kDispatched, Role::kOperator},
-      {A::kAcknowledge, S::kDispatched, S::kAcknowledged, Role::kUnit},
-      {A::kResolve, S::kAcknowledged, S::kResolved, Role::kUnit},
+      {A::kAcknowledge, S::kDispatched, S::kAcknowledged, Role::kUnitStaff},
+      {A::kResolve, S::kAcknowledged, S::kResolved, Role::kUnitStaff},
       {A::kVerifyPass, S::kResolved, S::kVerified, Role::kGridWorker},
       {A::kCallback, S::kVerified, S::kEvaluated, Role::kOperator},
       {A::kClose, S::kEvaluated, S::kClosed, Role::kOperator},
@@ -1329,7 +1329,7 @@ TEST(Escalate, MovesTheCaseUpALevel) {
   EXPECT_EQ(f.c.level, Level::kStreet);
   EXPECT_EQ(f.c.center, kStreetCenter);
   ActionRequest r = Req(A::kEscalate, At("2026-11-19", 11));
-  r.role = Role::kUnit;
+  r.role = Role::kUnitStaff;
   f.Do(r);
   EXPECT_EQ(f.c.status, S::kEscalated);
   EXPECT_EQ(f.c.level, Level::kCounty);

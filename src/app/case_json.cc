@@ -1,5 +1,7 @@
 #include "app/case_json.h"
 
+#include "security/personal_data.h"
+
 #include <boost/json.hpp>
 
 #include <cmath>
@@ -57,7 +59,10 @@ json::object CaseJson(const Case& c, const ReferenceSnapshot& ref, bool personal
   o["address"] = c.address;
   o["grid"] = c.grid.empty() ? json::value(nullptr) : json::value(c.grid);
   o["territory"] = c.territory;
-  if (personal) o["reporter"] = json::object{{"name", c.reporter_name}, {"phone", c.reporter_phone}};
+  if (personal)
+    o["reporter"] = json::object{{"name", security::MaskName(c.reporter_name)},
+                                 {"phone", security::MaskPhone(c.reporter_phone)},
+                                 {"masked", true}};
   o["attachments"] = Strings(c.attachments);
   o["level"] = LevelName(c.level);
   o["center"] = c.center ? json::value(c.center) : json::value(nullptr);

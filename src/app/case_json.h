@@ -1,7 +1,8 @@
 // JSON shapes of cases, events, reference data and statistics, shared by the HTTP API and the live feed.
 //
-// Personal data (reporter name and phone) appears only where `personal` is true; the public tracking
-// view and the live feed never carry it. Times are ISO 8601 in the calendar's offset.
+// The reporter (name and phone) appears only where `personal` is true, and then masked (张*, 138****1234):
+// the whole values come only from CaseService::Reveal, which is audited. The public tracking view and
+// the live feed never carry them. Times are ISO 8601 in the calendar's offset.
 #pragma once
 
 #include <string>

@@ -5,9 +5,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include <boost/json.hpp>
+
 #include "app/case_json.h"
+#include "common/log.h"
 
 namespace civicgrid::app {
+namespace json = boost::json;
 namespace {
 
 // Cases reported farther than this outside every grid are refused.
@@ -29,6 +33,24 @@ Role DefaultRole(Channel channel) {
   }
   return Role::kResident;
 }
+
+// The role a report is recorded under: the channel's natural role if the caller holds it with
+// case.report, else the first role that holds case.report.
+std::optional<Role> ReportRole(const Principal& who, Channel channel) {
+  std::optional<Role> first;
+  for (const Grant& g : who.grants) {
+    const bool holds = g.role == Role::kSystem
+                           ? std::find(who.key_permissions.begin(), who.key_permissions.end(),
+                                       Permission::kCaseReport) != who.key_permissions.end()
+                           : RoleHas(g.role, Permission::kCaseReport);
+    if (!holds) continue;
+    if (g.role == DefaultRole(channel)) return g.role;
+    if (!first) first = g.role;
+  }
+  return first;
+}
+
+std::string CaseTarget(int64_t id) { return "case:" + std::to_string(id); }
 
 }  // namespace
 
@@ -114,7 +136,12 @@ Result<CaseService::Located> CaseService::Locate(const ReportInput& in) const {
   return Error::InvalidArgument("a location is required: lon/lat, a grid code or an address", "location");
 }
 
-Result<ReportAnswer> CaseService::Report(const ReportInput& in) {
+Result<ReportAnswer> CaseService::Report(const ReportInput& in, const Caller& caller) {
+  const auto role = ReportRole(caller.who, in.channel);
+  if (!role) {
+    Denied(caller, "cases", "case.report");
+    return Error::Forbidden("you may not report cases", "role");
+  }
   if (in.idempotency_key.size() > 200)
     return Error::InvalidArgument("Idempotency-Key is longer than 200 characters", "Idempotency-Key");
   if (in.description.empty()) return Error::InvalidArgument("description is required", "description");
@@ -148,6 +175,7 @@ Result<ReportAnswer> CaseService::Report(const ReportInput& in) {
   draft.territory = place->territory;
   draft.reporter_name = in.reporter_name;
   draft.reporter_phone = in.reporter_phone;
+  draft.reporter_account = caller.who.name;
   draft.attachments = in.attachments;
   const Unit* center = ref->routing().CenterAtOrAbove(draft.territory, Level::kStreet);
   draft.center = center ? center->id : 0;
@@ -158,8 +186,8 @@ Result<ReportAnswer> CaseService::Report(const ReportInput& in) {
 
   ActionRequest req;
   req.action = Action::kReport;
-  req.actor = in.actor.id.empty() ? "anonymous" : in.actor.id;
-  req.role = in.actor.id.empty() ? DefaultRole(in.channel) : in.actor.role;
+  req.actor = caller.who.name;
+  req.role = *role;
   req.at = in.at ? in.at : now_();
   ActionContext ctx;
   ctx.calendar = &ref->CalendarOf("");
@@ -191,9 +219,10 @@ Result<ReportAnswer> CaseService::Report(const ReportInput& in) {
   return answer;
 }
 
-Result<Case> CaseService::Act(int64_t id, const ActInput& in) {
+Result<Case> CaseService::Act(int64_t id, const ActInput& in, const Caller& caller) {
   auto ref = reference_.snapshot();
   ActionRequest req = in.request;
+  req.actor = caller.who.name;
   if (!req.at) req.at = now_();
   if (req.attachments.size() > 20) return Error::InvalidArgument("at most 20 attachments", "attachments");
   for (const auto& a : req.attachments)
@@ -206,6 +235,14 @@ Result<Case> CaseService::Act(int64_t id, const ActInput& in) {
     if (!found) return found.error();
     if (!*found) return Error::NotFound("no case has id " + std::to_string(id), "id");
     const Case& before = **found;
+    const ActDecision decision = DecideAct(caller.who, before, req.action);
+    if (decision.kind == ActDecision::Kind::kOutOfScope)
+      return Error::Forbidden("case " + std::to_string(id) + " is outside your scope", "id");
+    if (decision.kind == ActDecision::Kind::kRoleRefused)
+      return Error::Forbidden("your role " + std::string(RoleName(decision.role)) + " may not " +
+                                  std::string(ActionName(req.action)) + " this case",
+                              "role");
+    req.role = decision.role;
     if (req.at < before.updated_at) req.at = before.updated_at;  // clocks of other writers may lag a little
 
     ActionContext ctx;
@@ -293,7 +330,10 @@ Result<Case> CaseService::Act(int64_t id, const ActInput& in) {
     event = std::move(outcome->event);
     return {};
   });
-  if (!r) return r.error();
+  if (!r) {
+    if (r.error().code == "forbidden") Denied(caller, CaseTarget(id), std::string(ActionName(req.action)));
+    return r.error();
+  }
   Publish(after, event);
   return after;
 }
@@ -313,11 +353,58 @@ Result<CaseView> CaseService::View(Case c) {
   return v;
 }
 
-Result<CaseView> CaseService::Get(int64_t id) {
+Result<CaseView> CaseService::Get(int64_t id, const Caller& caller) {
   auto c = store_.GetCase(id);
   if (!c) return c.error();
+  if (*c && !CanSee(caller.who, Permission::kCaseRead, **c)) {
+    Denied(caller, CaseTarget(id), "case.read");
+    c->reset();
+  }
   if (!*c) return Error::NotFound("no case has id " + std::to_string(id), "id");
   return View(std::move(**c));
+}
+
+Result<CaseService::Reporter> CaseService::Reveal(int64_t id, const std::string& reason, const Caller& caller) {
+  if (reason.size() < 2 || reason.size() > 500)
+    return Error::InvalidArgument("a reason of 2 to 500 bytes is required to reveal personal data", "reason");
+  auto c = store_.GetCase(id);
+  if (!c) return c.error();
+  if (*c && !CanSee(caller.who, Permission::kCaseReveal, **c)) {
+    Denied(caller, CaseTarget(id), "case.reveal");
+    c->reset();
+  }
+  if (!*c) return Error::NotFound("no case has id " + std::to_string(id), "id");
+  json::object detail{{"reason", reason}, {"fields", json::array{"reporter_name", "reporter_phone"}}};
+  const Timestamp at = now_();
+  auto r = store_.Write([&](store::CaseTx& tx) -> Result<void> {
+    auto a = tx.AppendAudit(store::AuditEntry{at, caller.who.name, "personal_data.reveal", CaseTarget(id),
+                                              json::serialize(detail), caller.remote});
+    if (!a) return a.error();
+    return {};
+  });
+  if (!r) return r.error();  // no audit record, no reveal
+  return Reporter{(*c)->reporter_name, (*c)->reporter_phone};
+}
+
+void CaseService::Denied(const Caller& caller, const std::string& target, const std::string& why) {
+  const Timestamp at = now_();
+  json::object detail{{"needed", why}};
+  auto r = store_.Write([&](store::CaseTx& tx) -> Result<void> {
+    auto a = tx.AppendAudit(
+        store::AuditEntry{at, caller.who.name, "access.denied", target, json::serialize(detail), caller.remote});
+    if (!a) return a.error();
+    return {};
+  });
+  if (!r) log::Error("audit.write_failed", {{"error", r.error().message}, {"action", "access.denied"}});
+}
+
+store::CaseScope ScopeOf(const Principal& who, Permission permission) {
+  store::CaseScope scope;
+  scope.territories = TerritoryRoots(who, permission);
+  for (const Grant& g : who.grants)
+    if (g.role == Role::kUnitStaff && g.unit && RoleHas(g.role, permission)) scope.units.push_back(g.unit);
+  if (permission == Permission::kCaseRead && who.Has(permission)) scope.reporter_account = who.name;
+  return scope;
 }
 
 Result<CaseView> CaseService::Track(const std::string& tracking_code) {
@@ -329,8 +416,16 @@ Result<CaseView> CaseService::Track(const std::string& tracking_code) {
   return View(std::move(**c));
 }
 
-Result<store::CasePage> CaseService::List(store::CaseFilter filter) {
+Result<store::CasePage> CaseService::List(store::CaseFilter filter, const Caller& caller) {
   if (!filter.now) filter.now = now_();
+  if (!filter.under.empty() && !CoversTerritory(caller.who, Permission::kCaseRead, filter.under)) {
+    // Residents and unit staff list their own cases; a territory filter inside them is fine.
+    if (TerritoryRoots(caller.who, Permission::kCaseRead).size() > 0 || caller.who.api_key) {
+      Denied(caller, "territory:" + filter.under, "case.read");
+      return Error::NotFound("no territory " + filter.under + " in your scope", "under");
+    }
+  }
+  filter.scope = ScopeOf(caller.who, Permission::kCaseRead);
   return store_.ListCases(filter);
 }
 
@@ -342,6 +437,7 @@ Result<RoutingDecision> CaseService::ExplainRouting(const std::string& category,
 }
 
 Result<size_t> CaseService::MarkOverdue() {
+  const Caller system{SystemPrincipal(), ""};
   size_t marked = 0;
   for (;;) {
     auto ids = store_.CasesToMarkOverdue(now_(), 500);
@@ -350,9 +446,7 @@ Result<size_t> CaseService::MarkOverdue() {
     for (int64_t id : *ids) {
       ActInput in;
       in.request.action = Action::kMarkOverdue;
-      in.request.actor = "system";
-      in.request.role = Role::kSystem;
-      auto r = Act(id, in);
+      auto r = Act(id, in, system);
       if (r) ++this_round;
       else if (r.error().code != "conflict") return r.error();
     }
@@ -373,20 +467,29 @@ Result<size_t> CaseService::RecomputeDeadlines(const std::string& calendar_id) {
   if (calendar_id == kDefaultCalendar)
     if (auto r = add(""); !r) return r.error();
   size_t moved = 0;
+  const Caller system{SystemPrincipal(), ""};
   for (int64_t id : ids) {
     ActInput in;
     in.request.action = Action::kRecomputeDeadlines;
-    in.request.actor = "system";
-    in.request.role = Role::kSystem;
     in.request.note = "calendar " + calendar_id + " changed";
-    auto r = Act(id, in);
+    auto r = Act(id, in, system);
     if (r) ++moved;
     else if (r.error().code != "conflict") return r.error();
   }
   return moved;
 }
 
-Result<std::vector<store::StatsGroup>> CaseService::Stats(const store::StatsQuery& query) {
+Result<std::vector<store::StatsGroup>> CaseService::Stats(store::StatsQuery query, const Caller& caller) {
+  if (query.under.empty()) {
+    const auto roots = TerritoryRoots(caller.who, Permission::kStatsRead);
+    if (roots.size() > 1)
+      return Error::InvalidArgument("under is required: your scope has several territories", "under");
+    if (roots.size() == 1) query.under = roots.front();
+  }
+  if (!CoversTerritory(caller.who, Permission::kStatsRead, query.under)) {
+    Denied(caller, "territory:" + query.under, "stats.read");
+    return Error::NotFound("no territory " + query.under + " in your scope", "under");
+  }
   return store_.Stats(query);
 }
 

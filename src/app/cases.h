@@ -14,6 +14,7 @@
 #include "app/live_feed.h"
 #include "app/reference.h"
 #include "app/territory.h"
+#include "core/access.h"
 #include "core/case.h"
 #include "core/routing.h"
 #include "core/workflow.h"
@@ -22,10 +23,11 @@
 
 namespace civicgrid::app {
 
-// Who acts: a user id and a role (permissions are enforced from the transition table).
-struct Actor {
-  std::string id;
-  Role role = Role::kOperator;
+// Who calls a use case: the signed-in principal and the client address (for the audit log). Every
+// use case checks permission and scope here (core/access.h) — the HTTP layer only decodes.
+struct Caller {
+  Principal who;
+  std::string remote;
 };
 
 // A report as the intake receives it. Location: a point (with its CRS), else a grid code, else an
@@ -42,7 +44,6 @@ struct ReportInput {
   std::string reporter_name, reporter_phone;
   std::vector<std::string> attachments;
   std::string idempotency_key;  // a retry with the same key answers the same case
-  Actor actor;
   Timestamp at = 0;  // 0 = now
 };
 
@@ -53,7 +54,7 @@ struct ReportAnswer {
 
 // An action request plus what a dispatch may choose by hand.
 struct ActInput {
-  ActionRequest request;  // actor, role, note, … (at = 0: now)
+  ActionRequest request;  // note, … (at = 0: now); actor and role are set from the caller
   int64_t unit = 0;       // dispatch: this unit instead of the routing rule's
   std::vector<int64_t> co_units;
 };
@@ -75,16 +76,28 @@ class CaseService {
   CaseService(store::Store& store, TerritoryService& territory, ReferenceService& reference, LiveFeed* feed,
               Now now, AttachmentExists attachment_exists = nullptr);
 
-  // Intake. Errors name the field: location/lon/lat/grid/address, description, category, channel,
-  // attachments.
-  Result<ReportAnswer> Report(const ReportInput& input);
+  // Intake (needs case.report; the case records the caller as its reporter account). Errors name the
+  // field: location/lon/lat/grid/address, description, category, channel, attachments.
+  Result<ReportAnswer> Report(const ReportInput& input, const Caller& caller);
 
-  // Applies one action to case `id` (not_found if no such case).
-  Result<Case> Act(int64_t id, const ActInput& input);
+  // Applies one action to case `id`: not_found if no such case; forbidden (audited) when no grant of
+  // the caller covers the case or none of their roles may take the action; then the table decides.
+  Result<Case> Act(int64_t id, const ActInput& input, const Caller& caller);
 
-  Result<CaseView> Get(int64_t id);
+  // A case with its timeline: not_found both when there is no such case and when it is out of the
+  // caller's scope (audited), so that existence does not leak.
+  Result<CaseView> Get(int64_t id, const Caller& caller);
+  // The public tracking view by tracking code (no caller: the code is the secret).
   Result<CaseView> Track(const std::string& tracking_code);
-  Result<store::CasePage> List(store::CaseFilter filter);
+  // Cases in the caller's scope matching `filter`; a `filter.under` outside the scope is not_found.
+  Result<store::CasePage> List(store::CaseFilter filter, const Caller& caller);
+
+  // The reporter's name and phone whole, for a caller holding case.reveal whose scope covers the case;
+  // `reason` (2–500 characters) is written to the audit log with the reveal.
+  struct Reporter {
+    std::string name, phone;
+  };
+  Result<Reporter> Reveal(int64_t id, const std::string& reason, const Caller& caller);
 
   // How routing would choose a unit for `category` at `territory` (a division or grid code).
   Result<RoutingDecision> ExplainRouting(const std::string& category, const std::string& territory);
@@ -97,7 +110,9 @@ class CaseService {
   // event to each case whose deadline moved. Answers how many moved.
   Result<size_t> RecomputeDeadlines(const std::string& calendar_id);
 
-  Result<std::vector<store::StatsGroup>> Stats(const store::StatsQuery& query);
+  // Statistics under `query.under`, which must lie in the caller's stats scope ("" = the caller's one
+  // territory; invalid_argument when the caller has several).
+  Result<std::vector<store::StatsGroup>> Stats(store::StatsQuery query, const Caller& caller);
 
   Timestamp now() const { return now_(); }
 
@@ -110,6 +125,8 @@ class CaseService {
   Result<Located> Locate(const ReportInput& input) const;
   Result<CaseView> View(Case c);
   void Publish(const Case& c, const CaseEvent& event);
+  // Records an "access.denied" audit entry (best effort: a failure to record is logged, not returned).
+  void Denied(const Caller& caller, const std::string& target, const std::string& why);
 
   store::Store& store_;
   TerritoryService& territory_;
@@ -118,6 +135,9 @@ class CaseService {
   Now now_;
   AttachmentExists attachment_exists_;
 };
+
+// What `who` may see of cases under `permission`, as a store filter scope.
+store::CaseScope ScopeOf(const Principal& who, Permission permission);
 
 // A new public tracking code: 12 characters of Crockford base32 (60 random bits) in groups of four.
 std::string NewTrackingCode();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/config.h"
 
@@ -55,6 +56,28 @@ struct AuditTailArgs {
   int limit = 20;
 };
 int AuditTail(const Config& config, const AuditTailArgs& args);
+// `user add`: grants in ParseGrant's form ("operator@371302004", "unit_staff#12", "resident"); the
+// password from --password, else one line of standard input with --password-stdin, else generated and
+// printed once.
+struct UserAddArgs {
+  std::string username, display_name, password;
+  bool password_stdin = false;
+  std::vector<std::string> grants;
+};
+int UserAdd(const Config& config, const UserAddArgs& args);
+int UserList(const Config& config);
+int UserDisable(const Config& config, const std::string& username);
+
+struct ApiKeyAddArgs {
+  std::string name, territory;
+  std::vector<std::string> permissions;  // permission names, e.g. case.report
+};
+int ApiKeyAdd(const Config& config, const ApiKeyAddArgs& args);
+int ApiKeyList(const Config& config);
+int ApiKeyRevoke(const Config& config, const std::string& name);
+
+// `keys rotate`: adds a key to the keyring, re-seals all personal data with it, drops the old keys.
+int KeysRotate(const Config& config);
 
 // Prints "civicgrid: <message>" to stderr and answers 1.
 int Fail(const std::string& message);

@@ -92,6 +92,47 @@ int main(int argc, char** argv) {
   audit_tail->add_option("--limit", tail_args.limit, "how many records")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  auto* user = app.add_subcommand("user", "Accounts: add, list, disable");
+  user->require_subcommand(1);
+  user->fallthrough();
+  cli::UserAddArgs user_args;
+  auto* user_add = user->add_subcommand("add", "Add an account with one or more roles, each bound to a scope");
+  user_add->add_option("USERNAME", user_args.username, "2-40 of a-z 0-9 _ . - (immutable)")->required();
+  user_add->add_option("--role", user_args.grants,
+                       "ROLE@TERRITORY, unit_staff#UNIT or resident; repeatable. Roles: operator, grid_worker, "
+                       "unit_staff, leader, admin, resident. TERRITORY is a division or grid code, empty = everywhere")
+      ->required();
+  user_add->add_option("--name", user_args.display_name, "display name (default: the username)");
+  user_add->add_option("--password", user_args.password, "the password (visible to other users of this host: "
+                                                         "prefer --password-stdin); default: generated and printed");
+  user_add->add_flag("--password-stdin", user_args.password_stdin, "read the password from one line of standard input");
+  auto* user_list = user->add_subcommand("list", "List accounts with their roles and state");
+  std::string disable_name;
+  auto* user_disable = user->add_subcommand("disable", "Disable an account and end its sessions");
+  user_disable->add_option("USERNAME", disable_name, "the account")->required();
+
+  auto* apikey = app.add_subcommand("apikey", "API keys for systems (Open311 clients, drones, sensors)");
+  apikey->require_subcommand(1);
+  apikey->fallthrough();
+  cli::ApiKeyAddArgs key_args;
+  auto* apikey_add = apikey->add_subcommand("add", "Create an API key; the key is printed once and never stored");
+  apikey_add->add_option("NAME", key_args.name, "2-40 of a-z 0-9 _ . -")->required();
+  apikey_add->add_option("--permission", key_args.permissions,
+                         "repeatable: case.report, case.read, case.act, stats.read, live.read, attachment.write, "
+                         "reference.write")
+      ->required();
+  apikey_add->add_option("--territory", key_args.territory, "division code the key is limited to (default everywhere)");
+  auto* apikey_list = apikey->add_subcommand("list", "List API keys (names, prefixes, scopes; never the keys)");
+  std::string revoke_name;
+  auto* apikey_revoke = apikey->add_subcommand("revoke", "Revoke an API key");
+  apikey_revoke->add_option("NAME", revoke_name, "the key's name")->required();
+
+  auto* keys = app.add_subcommand("keys", "The keyring that encrypts personal data");
+  keys->require_subcommand(1);
+  keys->fallthrough();
+  auto* keys_rotate = keys->add_subcommand(
+      "rotate", "Add a new key, re-seal every reporter name and phone with it, then drop the old keys (stop the "
+                "server first: it holds the old keyring)");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -112,5 +153,12 @@ int main(int argc, char** argv) {
   if (*locate) return cli::Locate(*config, locate_args);
   if (*audit_verify) return cli::AuditVerify(*config, verify_args);
   if (*audit_tail) return cli::AuditTail(*config, tail_args);
+  if (*user_add) return cli::UserAdd(*config, user_args);
+  if (*user_list) return cli::UserList(*config);
+  if (*user_disable) return cli::UserDisable(*config, disable_name);
+  if (*apikey_add) return cli::ApiKeyAdd(*config, key_args);
+  if (*apikey_list) return cli::ApiKeyList(*config);
+  if (*apikey_revoke) return cli::ApiKeyRevoke(*config, revoke_name);
+  if (*keys_rotate) return cli::KeysRotate(*config);
   return 2;
 }

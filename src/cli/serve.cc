@@ -14,12 +14,11 @@
 #include "app/territory.h"
 #include "cli/commands.h"
 #include "common/log.h"
-#include "http/attachment_routes.h"
-#include "http/case_routes.h"
+#include "http/api.h"
+#include "http/auth_routes.h"
 #include "http/live_routes.h"
 #include "http/offload.h"
 #include "http/server.h"
-#include "http/territory_routes.h"
 #include "store/store.h"
 
 namespace civicgrid::cli {
@@ -27,7 +26,7 @@ namespace civicgrid::cli {
 int Serve(const Config& config, const ServeArgs& args) {
   auto listen = ParseListen(config.listen);
   if (!listen) return Fail(listen.error().message);
-  auto store = store::OpenStore(config.db);
+  auto store = store::OpenStore(config.db, KeyFileOf(config));
   if (!store) return Fail(store.error().message);
 
   auto started = std::chrono::steady_clock::now();
@@ -51,15 +50,21 @@ int Serve(const Config& config, const ServeArgs& args) {
       },
       [&attachments](const std::string& id) { return attachments.Exists(id); });
 
+  auto cost = app::ParsePasswordCost(config.password_cost);
+  if (!cost) return Fail(cost.error().message);
+  app::AccountOptions account_options;
+  account_options.password_cost = *cost;
+  account_options.session_seconds = int64_t{config.session_hours} * 3600;
+  app::AccountService accounts(**store, account_options, [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  });
+
   http::Router router;
   http::Metrics metrics;
   http::Offload offload(32);
-  http::AddStandardRoutes(router, metrics);
-  http::AddTerritoryRoutes(router, territory);
-  http::CaseApi case_api{cases, reference, territory, offload};
-  http::AddCaseRoutes(router, case_api);
-  http::AddReferenceRoutes(router, case_api);
-  http::AddAttachmentRoutes(router, attachments);
+  router.SetGuard(http::MakeGuard(accounts, nullptr));
+  http::AddApiRoutes(router, http::ApiServices{territory, reference, cases, accounts, attachments, offload, metrics});
   store::Store& the_store = **store;
   metrics.AddGaugeCallback("civicgrid_store_commits", "Transactions committed by the store's writer",
                            [&the_store] { return static_cast<double>(the_store.GetWriteStats().commits); });
@@ -80,7 +85,7 @@ int Serve(const Config& config, const ServeArgs& args) {
   options.max_body_bytes = std::max<std::size_t>(options.max_body_bytes, config.attachment_max_bytes + 64 * 1024);
   options.read_timeout = std::max(options.read_timeout, std::chrono::milliseconds(120000));
   http::Server server(options, router, metrics);
-  http::AddLiveRoutes(server, feed, metrics);  // GET /api/v1/live (WebSocket)
+  http::AddLiveRoutes(server, feed, metrics, router.guard());  // GET /api/v1/live (WebSocket)
   if (auto r = server.Start(); !r) return Fail("cannot listen on " + config.listen + ": " + r.error().message);
 
   // Territory changes made by other processes (e.g. 'grids import') are picked up within seconds:

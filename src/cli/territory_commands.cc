@@ -1,5 +1,6 @@
 // civicgrid demo build | grids import | grids export | locate
 #include <cstdio>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -9,7 +10,9 @@
 #include <boost/json.hpp>
 
 #include "app/territory.h"
+#include "app/accounts.h"
 #include "cli/commands.h"
+#include "demo/demo_accounts.h"
 #include "core/case_stats.h"
 #include "demo/demo_history.h"
 #include "demo/demo_territory.h"
@@ -19,7 +22,7 @@
 namespace civicgrid::cli {
 namespace {
 
-Result<std::unique_ptr<store::Store>> Open(const Config& config) { return store::OpenStore(config.db); }
+Result<std::unique_ptr<store::Store>> Open(const Config& config) { return store::OpenStore(config.db, KeyFileOf(config)); }
 
 // The catalogue directory of `demo build`: --catalogue, else "catalogue" beside the --data directory.
 std::string CatalogueDir(const DemoBuildArgs& args) {
@@ -123,6 +126,29 @@ int DemoBuild(const Config& config, const DemoBuildArgs& args) {
       say("history: " + std::to_string(h->cases) + " cases, " + std::to_string(h->events) + " events in " + seconds +
           " s" + rates);
       say("open now: " + (open.empty() ? std::string("none") : open));
+    }
+  }
+  if (have_catalogue) {
+    auto cost = app::ParsePasswordCost(config.password_cost);
+    if (!cost) return Fail(cost.error().message);
+    app::AccountOptions account_options;
+    account_options.password_cost = *cost;
+    app::AccountService accounts(**store, account_options, [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    });
+    auto made = demo::CreateDemoAccounts(**store, accounts);
+    if (!made && made.error().code != "not_found") return Fail("demo accounts: " + made.error().message);
+    if (!made) {
+      say("accounts: none (" + made.error().message + "); add some with 'civicgrid user add'");
+      made = std::vector<demo::DemoAccount>{};
+    }
+    const std::string file = (config.db.rfind("sqlite:", 0) == 0 ? config.db.substr(7) : config.db) + ".accounts";
+    if (!made->empty()) {
+      if (auto w = demo::WriteDemoAccounts(*made, file); !w) return Fail(w.error().message);
+      say("accounts: one per role in 柳青街道/兰山区, passwords in " + file + ":");
+      for (const auto& a : *made)
+        say("  " + a.username + " (" + a.role + ", " + a.scope + ") password " + a.password);
     }
   }
   std::fprintf(stderr, "demo build: done in %s\n", config.db.c_str());

@@ -46,6 +46,9 @@ Result<Config> LoadConfig(const std::string& path_arg) {
       c.log_level = t["log"]["level"].value_or(c.log_level);
       c.log_format = t["log"]["format"].value_or(c.log_format);
       c.attachments_dir = t["attachments"]["dir"].value_or(c.attachments_dir);
+      c.key_file = t["security"]["key_file"].value_or(c.key_file);
+      c.password_cost = t["security"]["password_cost"].value_or(c.password_cost);
+      c.session_hours = t["security"]["session_hours"].value_or(c.session_hours);
       if (auto node = t["attachments"]["max_bytes"]) {
         auto n = node.value_exact<int64_t>();
         if (!n || *n < 1 || static_cast<uint64_t>(*n) > kMaxAttachmentMaxBytes)
@@ -64,6 +67,18 @@ Result<Config> LoadConfig(const std::string& path_arg) {
   FromEnv("CIVICGRID_LOG_LEVEL", c.log_level);
   FromEnv("CIVICGRID_LOG_FORMAT", c.log_format);
   FromEnv("CIVICGRID_ATTACHMENTS_DIR", c.attachments_dir);
+  FromEnv("CIVICGRID_KEY_FILE", c.key_file);
+  FromEnv("CIVICGRID_PASSWORD_COST", c.password_cost);
+  if (const char* v = std::getenv("CIVICGRID_SESSION_HOURS"); v && *v) {
+    char* end = nullptr;
+    long n = std::strtol(v, &end, 10);
+    if (*end) return Error::InvalidArgument("CIVICGRID_SESSION_HOURS must be a number from 1 to 720", "session_hours");
+    c.session_hours = static_cast<int>(n);
+  }
+  if (c.session_hours < 1 || c.session_hours > 720)
+    return Error::InvalidArgument("session_hours must be a number from 1 to 720", "session_hours");
+  if (c.password_cost != "interactive" && c.password_cost != "moderate" && c.password_cost != "minimal")
+    return Error::InvalidArgument("password_cost must be interactive, moderate or minimal", "password_cost");
   if (const char* v = std::getenv("CIVICGRID_THREADS"); v && *v) {
     char* end = nullptr;
     long n = std::strtol(v, &end, 10);
@@ -85,6 +100,13 @@ Result<Config> LoadConfig(const std::string& path_arg) {
     c.attachment_max_bytes = n;
   }
   return c;
+}
+
+std::string KeyFileOf(const Config& config) {
+  if (!config.key_file.empty()) return config.key_file;
+  std::string db = config.db;
+  if (db.rfind("sqlite:", 0) == 0) db = db.substr(7);
+  return db + ".key";
 }
 
 Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen) {

@@ -5,10 +5,12 @@
 //   [database] url = "var/civicgrid.db"     (a SQLite path, or "sqlite:PATH")
 //   [log]      level = "info"               format = "json" | "text"
 //   [attachments] dir = "var/attachments"   max_bytes = 10485760 (1 to 1 GiB)
+//   [security] key_file = ""  (the personal-data keyring; "" = the database path + ".key")
+//              password_cost = "interactive" | "moderate" | "minimal"   session_hours = 12 (1 to 720)
 //
 // Environment: CIVICGRID_CONFIG (the file), CIVICGRID_LISTEN, CIVICGRID_THREADS, CIVICGRID_WEB_ROOT,
 // CIVICGRID_DB, CIVICGRID_LOG_LEVEL, CIVICGRID_LOG_FORMAT, CIVICGRID_ATTACHMENTS_DIR,
-// CIVICGRID_ATTACHMENT_MAX_BYTES.
+// CIVICGRID_ATTACHMENT_MAX_BYTES, CIVICGRID_KEY_FILE, CIVICGRID_PASSWORD_COST, CIVICGRID_SESSION_HOURS.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +29,13 @@ struct Config {
   std::string log_format = "json";
   std::string attachments_dir = "var/attachments";      // case photos, content-addressed
   std::size_t attachment_max_bytes = 10 * 1024 * 1024;  // the largest attachment accepted, in bytes
+  std::string key_file;                     // keyring of personal-data encryption; "" = db path + ".key"
+  std::string password_cost = "interactive";  // argon2id work per password hash
+  int session_hours = 12;                   // how long a login session lasts
 };
+
+// The keyring file for `config`: key_file, or the SQLite database's path + ".key".
+std::string KeyFileOf(const Config& config);
 
 // The largest value accepted for attachment_max_bytes (attachments are held in memory while uploaded).
 inline constexpr std::size_t kMaxAttachmentMaxBytes = std::size_t{1} << 30;

@@ -19,8 +19,8 @@ constexpr std::array<std::string_view, 7> kChannelNames = {"grid_worker", "resid
 constexpr std::array<std::string_view, 3> kPriorityNames = {"normal", "high", "urgent"};
 constexpr std::array<std::string_view, 4> kEvaluationNames = {"none", "satisfied", "basically_satisfied",
                                                               "unsatisfied"};
-constexpr std::array<std::string_view, 6> kRoleNames = {"operator", "unit",   "grid_worker",
-                                                        "resident", "leader", "system"};
+constexpr std::array<std::string_view, kRoleCount> kRoleNames = {"operator", "unit_staff", "grid_worker", "resident",
+                                                                "leader",   "system",     "admin"};
 constexpr std::array<std::string_view, 4> kUnitKindNames = {"department", "company", "committee", "command_center"};
 constexpr std::array<std::string_view, kCaseStatusCount> kStatusNames = {
     "reported", "accepted", "dispatched", "acknowledged", "returned", "escalated", "suspended",

@@ -38,8 +38,12 @@ std::string_view EvaluationName(Evaluation evaluation);  // "none", "satisfied",
 std::optional<Evaluation> ParseEvaluation(std::string_view name);
 
 // Who acts. The transition table says which roles may take each action.
-enum class Role { kOperator, kUnit, kGridWorker, kResident, kLeader, kSystem };
-std::string_view RoleName(Role role);  // "operator", "unit", "grid_worker", "resident", "leader", "system"
+// Who acts (see access.h for what each role may do where). kSystem is the platform's own jobs and the
+// systems calling with an API key; kAdmin manages accounts and configuration and acts on no case.
+enum class Role { kOperator, kUnitStaff, kGridWorker, kResident, kLeader, kSystem, kAdmin };
+inline constexpr int kRoleCount = 7;
+// "operator", "unit_staff", "grid_worker", "resident", "leader", "system", "admin"
+std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
 // A category (大类/小类): majors have 2-digit codes, minors 4 digits starting with their major's code.
@@ -152,6 +156,7 @@ struct Case {
   std::string territory;  // deepest division code known (never empty once reported)
   std::string reporter_name;   // personal data: never shown publicly
   std::string reporter_phone;  // personal data: never shown publicly
+  std::string reporter_account;  // the account (or "key:<name>") that reported it; "" if unknown
   std::vector<std::string> attachments;  // attachment ids of the report
 
   Level level = Level::kStreet;  // the level whose command center owns the case now

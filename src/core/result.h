@@ -5,6 +5,7 @@
 // Error; Result<void> holds only success or an Error.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,6 +18,7 @@ struct Error {
   std::string code;
   std::string message;
   std::string field;
+  int64_t retry_after = 0;  // seconds, for too_many_requests
 
   static Error InvalidArgument(std::string message, std::string field = {}) {
     return {"invalid_argument", std::move(message), std::move(field)};
@@ -28,6 +30,18 @@ struct Error {
     return {"conflict", std::move(message), std::move(field)};
   }
   static Error Internal(std::string message) { return {"internal", std::move(message), {}}; }
+  // Not signed in, or the credentials are not valid (HTTP 401).
+  static Error Unauthorized(std::string message) { return {"unauthorized", std::move(message), {}}; }
+  // Signed in but not allowed (HTTP 403).
+  static Error Forbidden(std::string message, std::string field = {}) {
+    return {"forbidden", std::move(message), std::move(field)};
+  }
+  // Too many attempts; `retry_after_seconds` says when to try again (HTTP 429 with Retry-After).
+  static Error TooManyRequests(std::string message, int64_t retry_after_seconds) {
+    Error e{"too_many_requests", std::move(message), {}};
+    e.retry_after = retry_after_seconds;
+    return e;
+  }
 };
 
 // Either a value or an Error. Accessing the wrong alternative is a programming error.

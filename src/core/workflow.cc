@@ -12,7 +12,8 @@ using R = Role;
 
 const std::vector<S> kOpen = {S::kReported,  S::kAccepted, S::kDispatched, S::kAcknowledged, S::kReturned,
                               S::kEscalated, S::kSuspended, S::kResolved,  S::kVerified,     S::kEvaluated};
-const std::vector<R> kEveryone = {R::kOperator, R::kUnit, R::kGridWorker, R::kResident, R::kLeader, R::kSystem};
+// Everyone who may report a case (an admin manages the platform and acts on no case).
+const std::vector<R> kEveryone = {R::kOperator, R::kUnitStaff, R::kGridWorker, R::kResident, R::kLeader, R::kSystem};
 
 // The transition table. Order = the order actions are listed in (AllowedActions, docs).
 const std::vector<Transition> kTable = {
@@ -25,9 +26,9 @@ const std::vector<Transition> kTable = {
      "a known, active category"},
     {A::kDispatch, {S::kAccepted, S::kReturned, S::kEscalated}, S::kDispatched, {R::kOperator},
      "the case has a category (or the request gives one); a unit is found"},
-    {A::kAcknowledge, {S::kDispatched}, S::kAcknowledged, {R::kUnit}, ""},
-    {A::kReturn, {S::kDispatched, S::kAcknowledged}, S::kReturned, {R::kUnit}, "a note giving the reason"},
-    {A::kRequestExtension, {S::kAcknowledged}, std::nullopt, {R::kUnit},
+    {A::kAcknowledge, {S::kDispatched}, S::kAcknowledged, {R::kUnitStaff}, ""},
+    {A::kReturn, {S::kDispatched, S::kAcknowledged}, S::kReturned, {R::kUnitStaff}, "a note giving the reason"},
+    {A::kRequestExtension, {S::kAcknowledged}, std::nullopt, {R::kUnitStaff},
      "no request pending; the extension counts in the handle clock's measure; all extensions together at most "
      "10 working days (10 days for natural-time limits)"},
     {A::kGrantExtension, {S::kDispatched, S::kAcknowledged}, std::nullopt, {R::kOperator}, "a request is pending"},
@@ -35,10 +36,10 @@ const std::vector<Transition> kTable = {
     {A::kSuspend, {S::kDispatched, S::kAcknowledged}, S::kSuspended, {R::kOperator}, "a note giving the reason"},
     {A::kResume, {S::kSuspended}, std::nullopt, {R::kOperator}, "back to the state it was suspended in"},
     {A::kEscalate, {S::kReported, S::kAccepted, S::kReturned, S::kEscalated, S::kDispatched, S::kAcknowledged},
-     S::kEscalated, {R::kOperator, R::kUnit, R::kGridWorker},
+     S::kEscalated, {R::kOperator, R::kUnitStaff, R::kGridWorker},
      "a note giving the reason; a command center exists above the case's level"},
     {A::kSelfHandle, {S::kReported, S::kAccepted}, S::kResolved, {R::kGridWorker}, "a note saying what was done"},
-    {A::kResolve, {S::kAcknowledged}, S::kResolved, {R::kUnit}, "a note saying what was done"},
+    {A::kResolve, {S::kAcknowledged}, S::kResolved, {R::kUnitStaff}, "a note saying what was done"},
     {A::kVerifyPass, {S::kResolved}, S::kVerified, {R::kGridWorker, R::kOperator}, ""},
     {A::kVerifyFail, {S::kResolved}, S::kAcknowledged, {R::kGridWorker, R::kOperator},
      "a note; back to the unit for rework (to accepted if it was self-handled)"},

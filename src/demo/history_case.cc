@@ -293,7 +293,7 @@ class Lifecycle {
   // the case stops.
   bool Escalate(Role role, const std::string& actor) {
     if (!sim_.Do(Request(A::kEscalate, actor, role,
-                         role == Role::kUnit ? sim_.Work(sim_.now(), rng_.Uniform(60, 900)) : OpDelay(60),
+                         role == Role::kUnitStaff ? sim_.Work(sim_.now(), rng_.Uniform(60, 900)) : OpDelay(60),
                          Note(kEscalateNotes))))
       return false;
     const std::string county = c().territory.substr(0, 6);
@@ -309,21 +309,21 @@ class Lifecycle {
     // 回退: not this unit's job; the center sends it elsewhere.
     if (c().returns == 0 && rng_.Chance(0.03)) {
       const int64_t unit = c().unit;
-      if (rng_.Chance(0.4) && !sim_.Do(Request(A::kAcknowledge, UnitUser(unit), Role::kUnit,
+      if (rng_.Chance(0.4) && !sim_.Do(Request(A::kAcknowledge, UnitUser(unit), Role::kUnitStaff,
                                                sim_.ClockAt(c().clocks.acknowledge, rng_.Uniform(0.05, 0.7)))))
         return;
-      if (!sim_.Do(Request(A::kReturn, UnitUser(unit), Role::kUnit, sim_.Work(sim_.now(), rng_.Uniform(20, 700)),
+      if (!sim_.Do(Request(A::kReturn, UnitUser(unit), Role::kUnitStaff, sim_.Work(sim_.now(), rng_.Uniform(20, 700)),
                            Note(kReturnNotes))))
         return;
       if (!Redispatch(unit)) return;
     }
-    if (!sim_.Do(Request(A::kAcknowledge, UnitUser(c().unit), Role::kUnit,
+    if (!sim_.Do(Request(A::kAcknowledge, UnitUser(c().unit), Role::kUnitStaff,
                          sim_.ClockAt(c().clocks.acknowledge, AckFraction()))))
       return;
     // 街呼区应: the unit cannot solve it at the street's level.
     if (street_case && c().escalations == 0 && rng_.Chance(0.009)) {
-      if (!Escalate(Role::kUnit, UnitUser(c().unit))) return;
-      if (!sim_.Do(Request(A::kAcknowledge, UnitUser(c().unit), Role::kUnit,
+      if (!Escalate(Role::kUnitStaff, UnitUser(c().unit))) return;
+      if (!sim_.Do(Request(A::kAcknowledge, UnitUser(c().unit), Role::kUnitStaff,
                            sim_.ClockAt(c().clocks.acknowledge, AckFraction()))))
         return;
     }
@@ -337,7 +337,7 @@ class Lifecycle {
     }
     // 延期: the unit asks for more time, the center mostly grants it.
     if (c().extensions == 0 && rng_.Chance(0.022)) {
-      auto r = Request(A::kRequestExtension, UnitUser(c().unit), Role::kUnit,
+      auto r = Request(A::kRequestExtension, UnitUser(c().unit), Role::kUnitStaff,
                        sim_.ClockAt(c().clocks.handle, rng_.Uniform(0.4, 0.9)), Note(kExtensionNotes));
       r.extension = c().clocks.handle.working ? TimeLimit{TimeLimitKind::kWorkingDays, rng_.Int(2, 10)}
                                               : TimeLimit{TimeLimitKind::kNaturalDays, rng_.Int(1, 5)};
@@ -398,7 +398,7 @@ class Lifecycle {
         !sim_.Do(Request(A::kSupervise, "leader-" + c().territory.substr(0, 6), Role::kLeader,
                          sim_.ClockAt(handle, rng_.Uniform(1.05, f)), Note(kSuperviseNotes))))
       return;
-    if (!sim_.Do(Request(A::kResolve, UnitUser(c().unit), Role::kUnit, sim_.ClockAt(handle, f),
+    if (!sim_.Do(Request(A::kResolve, UnitUser(c().unit), Role::kUnitStaff, sim_.ClockAt(handle, f),
                          ResolveNote(c().category, Turn()))))
       return;
     Verify();

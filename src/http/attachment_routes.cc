@@ -193,9 +193,9 @@ Result<std::string_view> UploadedFile(const Request& request) {
 }
 
 void AddAttachmentRoutes(Router& router, app::AttachmentStore& store) {
-  router.Add(Verb::post, "/api/v1/attachments", "attachments.create",
+  router.Add(Verb::post, "/api/v1/attachments", "attachments.create", Permission::kAttachmentWrite,
              SyncHandler([&store](Request& r) { return CreateAttachment(store, r); }));
-  router.Add(Verb::get, "/api/v1/attachments/{id}", "attachments.get",
+  router.Add(Verb::get, "/api/v1/attachments/{id}", "attachments.get", Permission::kSignedIn,
              SyncHandler([&store](Request& r) { return GetAttachment(store, r); }));
 }
 

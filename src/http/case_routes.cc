@@ -89,22 +89,15 @@ Result<app::ReportInput> ParseReport(const Request& req) {
   if (!attachments) return attachments.error();
   in.attachments = std::move(*attachments);
   in.idempotency_key = std::string(req.Header("idempotency-key"));
-  auto actor = ActorOf(req, /*optional=*/true);
-  if (!actor) return actor.error();
-  in.actor = *actor;
   return in;
 }
 
 Result<app::ActInput> ParseAction(const Request& req) {
-  auto actor = ActorOf(req);
-  if (!actor) return actor.error();
   auto body = JsonObjectBody(req);
   if (!body) return body.error();
   const json::object& o = *body;
   app::ActInput in;
   ActionRequest& r = in.request;
-  r.actor = actor->id;
-  r.role = actor->role;
   auto action = OptString(o, "action", 40);
   if (!action) return action.error();
   if (!*action) return Error::InvalidArgument("action is required", "action");
@@ -283,11 +276,11 @@ json::value GroupLabel(const CaseApi& api, store::StatsBy by, const std::string&
 }  // namespace
 
 void AddCaseRoutes(Router& router, CaseApi api) {
-  router.Add(Verb::post, "/api/v1/cases", "cases.create", Handler([api](Request& req) -> boost::asio::awaitable<Response> {
+  router.Add(Verb::post, "/api/v1/cases", "cases.create", Permission::kCaseReport, Handler([api](Request& req) -> boost::asio::awaitable<Response> {
     auto in = ParseReport(req);
     if (!in) co_return Fail(in.error());
-    auto work = [api, input = std::move(*in)]() -> Response {
-      auto r = api.cases.Report(input);
+    auto work = [api, input = std::move(*in), caller = CallerOf(req)]() -> Response {
+      auto r = api.cases.Report(input, caller);
       if (!r) return Fail(r.error());
       auto ref = api.reference.snapshot();
       json::object body{{"id", r->c.id},
@@ -305,11 +298,11 @@ void AddCaseRoutes(Router& router, CaseApi api) {
     co_return co_await api.offload.Run(std::move(work));
   }));
 
-  router.Add(Verb::get, "/api/v1/cases", "cases.list", Handler([api](Request& req) -> boost::asio::awaitable<Response> {
+  router.Add(Verb::get, "/api/v1/cases", "cases.list", Permission::kCaseRead, Handler([api](Request& req) -> boost::asio::awaitable<Response> {
     auto filter = ParseFilter(req);
     if (!filter) co_return Fail(filter.error());
-    auto work = [api, f = std::move(*filter)]() -> Response {
-      auto page = api.cases.List(f);
+    auto work = [api, f = std::move(*filter), caller = CallerOf(req)]() -> Response {
+      auto page = api.cases.List(f, caller);
       if (!page) return Fail(page.error());
       auto ref = api.reference.snapshot();
       json::array items;
@@ -320,42 +313,43 @@ void AddCaseRoutes(Router& router, CaseApi api) {
     co_return co_await api.offload.Run(std::move(work));
   }));
 
-  router.Add(Verb::get, "/api/v1/cases/{id}", "cases.get", Handler([api](Request& req) -> boost::asio::awaitable<Response> {
+  router.Add(Verb::get, "/api/v1/cases/{id}", "cases.get", Permission::kCaseRead, Handler([api](Request& req) -> boost::asio::awaitable<Response> {
     auto id = CaseId(req);
     if (!id) co_return Fail(id.error());
-    auto work = [api, id = *id]() -> Response {
-      auto v = api.cases.Get(id);
+    auto work = [api, id = *id, caller = CallerOf(req)]() -> Response {
+      auto v = api.cases.Get(id, caller);
       if (!v) return Fail(v.error());
       return Json(200, app::CaseViewJson(*v, *api.reference.snapshot(), true));
     };
     co_return co_await api.offload.Run(std::move(work));
   }));
 
-  router.Add(Verb::post, "/api/v1/cases/{id}/actions", "cases.act",
+  router.Add(Verb::post, "/api/v1/cases/{id}/actions", "cases.act", Permission::kCaseAct,
              Handler([api](Request& req) -> boost::asio::awaitable<Response> {
                auto id = CaseId(req);
                if (!id) co_return Fail(id.error());
                auto in = ParseAction(req);
                if (!in) co_return Fail(in.error());
-               auto work = [api, id = *id, input = std::move(*in)]() -> Response {
-                 auto r = api.cases.Act(id, input);
+               auto work = [api, id = *id, input = std::move(*in), caller = CallerOf(req)]() -> Response {
+                 auto r = api.cases.Act(id, input, caller);
                  if (!r) {
-                   auto current = api.cases.Get(id);
+                   if (r.error().code != "conflict") return Fail(r.error());
+                   auto current = api.cases.Get(id, caller);
                    return ActionError(r.error(), current ? current->allowed : std::vector<Action>{});
                  }
-                 auto v = api.cases.Get(id);
+                 auto v = api.cases.Get(id, caller);
                  if (!v) return Fail(v.error());
                  return Json(200, app::CaseViewJson(*v, *api.reference.snapshot(), true));
                };
                co_return co_await api.offload.Run(std::move(work));
              }));
 
-  router.Add(Verb::get, "/api/v1/cases/{id}/routing", "cases.routing",
+  router.Add(Verb::get, "/api/v1/cases/{id}/routing", "cases.routing", Permission::kCaseRead,
              Handler([api](Request& req) -> boost::asio::awaitable<Response> {
                auto id = CaseId(req);
                if (!id) co_return Fail(id.error());
-               auto work = [api, id = *id]() -> Response {
-                 auto v = api.cases.Get(id);
+               auto work = [api, id = *id, caller = CallerOf(req)]() -> Response {
+                 auto v = api.cases.Get(id, caller);
                  if (!v) return Fail(v.error());
                  if (v->c.category.empty())
                    return Fail(Error::Conflict("the case has no category yet; classify it first", "category"));
@@ -371,7 +365,27 @@ void AddCaseRoutes(Router& router, CaseApi api) {
                co_return co_await api.offload.Run(std::move(work));
              }));
 
-  router.Add(Verb::get, "/api/v1/track/{code}", "track", Handler([api](Request& req) -> boost::asio::awaitable<Response> {
+  router.Add(Verb::post, "/api/v1/cases/{id}/reveal", "cases.reveal", Permission::kCaseReveal,
+             Handler([api](Request& req) -> boost::asio::awaitable<Response> {
+               auto id = CaseId(req);
+               if (!id) co_return Fail(id.error());
+               auto body = JsonObjectBody(req);
+               if (!body) co_return Fail(body.error());
+               auto reason = OptString(*body, "reason", 500);
+               if (!reason) co_return Fail(reason.error());
+               if (!*reason) co_return Fail(Error::InvalidArgument("reason is required", "reason"));
+               auto work = [api, id = *id, why = **reason, caller = CallerOf(req)]() -> Response {
+                 auto r = api.cases.Reveal(id, why, caller);
+                 if (!r) return Fail(r.error());
+                 Response resp = Json(200, json::object{{"id", id}, {"reporter", json::object{{"name", r->name},
+                                                                                             {"phone", r->phone}}}});
+                 resp.With("Cache-Control", "no-store");
+                 return resp;
+               };
+               co_return co_await api.offload.Run(std::move(work));
+             }));
+
+  router.Add(Verb::get, "/api/v1/track/{code}", "track", Permission::kPublic, Handler([api](Request& req) -> boost::asio::awaitable<Response> {
     std::string code = req.Param("code");
     if (code.size() != 14) co_return Fail(Error::NotFound("no case has tracking code '" + code.substr(0, 20) + "'", "code"));
     auto work = [api, code]() -> Response {
@@ -382,18 +396,23 @@ void AddCaseRoutes(Router& router, CaseApi api) {
     co_return co_await api.offload.Run(std::move(work));
   }));
 
-  router.Add(Verb::get, "/api/v1/routing", "routing.explain", SyncHandler([api](Request& req) -> Response {
+  router.Add(Verb::get, "/api/v1/routing", "routing.explain", Permission::kSignedIn, SyncHandler([api](Request& req) -> Response {
     auto d = api.cases.ExplainRouting(req.Query("category"), req.Query("territory"));
     if (!d) return Fail(d.error());
     return Json(200, app::RoutingJson(*d));
   }));
 
-  router.Add(Verb::get, "/api/v1/stats", "stats", Handler([api](Request& req) -> boost::asio::awaitable<Response> {
+  router.Add(Verb::get, "/api/v1/stats", "stats", Permission::kStatsRead, Handler([api](Request& req) -> boost::asio::awaitable<Response> {
     auto q = ParseStatsQuery(req);
     if (!q) co_return Fail(q.error());
-    auto work = [api, q = *q]() -> Response {
-      auto groups = api.cases.Stats(q);
+    auto work = [api, query = *q, caller = CallerOf(req)]() -> Response {
+      auto groups = api.cases.Stats(query, caller);
       if (!groups) return Fail(groups.error());
+      store::StatsQuery q = query;
+      if (q.under.empty()) {
+        const auto roots = TerritoryRoots(caller.who, Permission::kStatsRead);
+        if (roots.size() == 1) q.under = roots.front();
+      }
       StatCounts total;
       json::array out;
       for (const auto& g : *groups) {

@@ -13,10 +13,13 @@
 //   GET/POST /api/v1/routing-rules, PUT/DELETE /api/v1/routing-rules/{id}
 //   GET /api/v1/calendars, GET/PUT /api/v1/calendars/{id}
 //
-// The acting user comes in the X-Actor-Id and X-Actor-Role headers (accounts arrive later and will
-// supply them); writes that wait for the store run on the Offload pool.
+//   POST /api/v1/cases/{id}/reveal          the reporter's name and phone whole (audited, with a reason)
+//
+// Each route declares its permission; the app layer checks scope (a case out of scope reads as 404,
+// an action on it is 403). Writes that wait for the store run on the Offload pool.
 #pragma once
 
+#include "app/accounts.h"
 #include "app/cases.h"
 #include "app/reference.h"
 #include "app/territory.h"
@@ -30,6 +33,7 @@ struct CaseApi {
   app::ReferenceService& reference;
   app::TerritoryService& territory;
   Offload& offload;
+  app::AccountService* accounts = nullptr;  // records reference changes in the audit log (if set)
 };
 
 // Registers the case routes; everything in `api` must outlive the router.

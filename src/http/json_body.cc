@@ -90,21 +90,7 @@ Result<std::vector<int64_t>> IdList(const json::object& o, std::string_view key,
   return out;
 }
 
-Result<app::Actor> ActorOf(const Request& req, bool optional) {
-  app::Actor a;
-  std::string id(req.Header("x-actor-id"));
-  std::string role(req.Header("x-actor-role"));
-  if (id.empty() && role.empty() && optional) return a;
-  if (id.empty() || id.size() > 100)
-    return Error::InvalidArgument("the X-Actor-Id header (the acting user's id) is required", "X-Actor-Id");
-  auto r = ParseRole(role);
-  if (!r)
-    return Error::InvalidArgument(
-        "the X-Actor-Role header must be operator, unit, grid_worker, resident, leader or system", "X-Actor-Role");
-  a.id = id;
-  a.role = *r;
-  return a;
-}
+app::Caller CallerOf(const Request& req) { return app::Caller{req.principal ? *req.principal : Principal{}, req.remote}; }
 
 Result<int64_t> ParseInteger(std::string_view text, std::string_view field) {
   int64_t v = 0;

@@ -27,9 +27,9 @@ Result<std::optional<bool>> OptBool(const boost::json::object& o, std::string_vi
 Result<std::vector<std::string>> StringList(const boost::json::object& o, std::string_view key, size_t max_items = 50);
 Result<std::vector<int64_t>> IdList(const boost::json::object& o, std::string_view key, size_t max_items = 50);
 
-// The acting user from the X-Actor-Id and X-Actor-Role headers (both required unless `optional`;
-// with `optional` and no headers, an empty id).
-Result<app::Actor> ActorOf(const Request& req, bool optional = false);
+// The caller of a use case: the request's principal (set by the router's guard; the route must not be
+// kPublic) and the client address.
+app::Caller CallerOf(const Request& req);
 
 // A whole decimal number from a query parameter (400 naming `field`).
 Result<int64_t> ParseInteger(std::string_view text, std::string_view field);

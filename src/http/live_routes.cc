@@ -1,5 +1,7 @@
 #include "http/live_routes.h"
 
+#include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -115,18 +117,46 @@ asio::awaitable<void> RunSession(WebSocketStream& ws, app::LiveFeed& feed, Metri
   }
 }
 
+// Checks the subscriber: signed in (bearer header or ?access_token=), holding live.read, and `under`
+// inside their territory ("" becomes their one territory).
+Result<void> Subscriber(const Guard& guard, Request& request, std::string& under) {
+  if (guard.authenticate) {
+    auto who = guard.authenticate(request);
+    if (!who) return who.error();
+    if (*who) request.principal = std::make_shared<const Principal>(std::move(**who));
+  }
+  if (!request.principal) return Error::Unauthorized("sign in first: pass access_token=<token>");
+  const Principal& p = *request.principal;
+  if (!p.Has(Permission::kLiveRead)) {
+    if (guard.denied) guard.denied(request, Permission::kLiveRead);
+    return Error::Forbidden("your roles do not allow live.read");
+  }
+  if (under.empty()) {
+    const auto roots = TerritoryRoots(p, Permission::kLiveRead);
+    if (roots.size() == 1) under = roots.front();
+    else if (std::find(roots.begin(), roots.end(), "") == roots.end())
+      return Error::InvalidArgument("under is required: your scope has several territories (or none)", "under");
+  }
+  if (!CoversTerritory(p, Permission::kLiveRead, under)) {
+    if (guard.denied) guard.denied(request, Permission::kLiveRead);
+    return Error::NotFound("no territory " + under + " in your scope", "under");
+  }
+  return {};
+}
+
 }  // namespace
 
-void AddLiveRoutes(Server& server, app::LiveFeed& feed, Metrics& metrics, LiveOptions options) {
+void AddLiveRoutes(Server& server, app::LiveFeed& feed, Metrics& metrics, Guard guard, LiveOptions options) {
   metrics.Describe(kDropped, Metrics::Type::kCounter,
                    "Live feed messages dropped because a WebSocket client read too slowly.");
   metrics.CounterAdd(kDropped, {}, 0);
   server.AddWebSocket("/api/v1/live", "live",
-                      [&feed, &metrics, options](Request& request) -> Result<WebSocketSession> {
+                      [&feed, &metrics, options, guard](Request& request) -> Result<WebSocketSession> {
                         std::string under = request.Query("under");
                         if (!under.empty()) {
                           if (auto level = ValidateCode(under, "under"); !level) return level.error();
                         }
+                        if (auto who = Subscriber(guard, request, under); !who) return who.error();
                         return WebSocketSession([&feed, &metrics, options, under](WebSocketStream& ws) {
                           return RunSession(ws, feed, metrics, options, under);
                         });

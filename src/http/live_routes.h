@@ -18,6 +18,7 @@
 
 #include "app/live_feed.h"
 #include "http/metrics.h"
+#include "http/router.h"
 #include "http/server.h"
 
 namespace civicgrid::http {
@@ -30,6 +31,9 @@ struct LiveOptions {
 // Registers the WebSocket endpoint /api/v1/live (route "live") on `server` and declares
 // civicgrid_live_dropped_total in `metrics`. `feed` and `metrics` must outlive the server. Each session
 // subscribes to `feed` when it opens and unsubscribes when it ends.
-void AddLiveRoutes(Server& server, app::LiveFeed& feed, Metrics& metrics, LiveOptions options = {});
+// Registers GET /api/v1/live?under=CODE&access_token=TOKEN (WebSocket). The subscriber must hold
+// live.read and `under` must lie in their territory (default: their one territory); `guard` is the
+// router's (it authenticates the token).
+void AddLiveRoutes(Server& server, app::LiveFeed& feed, Metrics& metrics, Guard guard, LiveOptions options = {});
 
 }  // namespace civicgrid::http

@@ -82,9 +82,12 @@ Response JsonError(unsigned status, const Error& error) {
   inner["code"] = error.code;
   inner["message"] = error.message;
   if (!error.field.empty()) inner["field"] = error.field;
+  if (error.retry_after > 0) inner["retry_after"] = error.retry_after;
   boost::json::object outer;
   outer["error"] = std::move(inner);
-  return Json(status, outer);
+  Response r = Json(status, outer);
+  if (error.retry_after > 0) r.With("Retry-After", std::to_string(error.retry_after));
+  return r;
 }
 
 Response JsonError(const Error& error) { return JsonError(StatusFor(error), error); }

@@ -11,12 +11,14 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/access.h"
 #include "core/result.h"
 
 namespace boost::json {
@@ -41,6 +43,10 @@ struct Request {
   std::string remote;                              // peer "ip:port"
   std::string id;                                  // request id, echoed as X-Request-Id
   std::string route;                               // matched route name ("" until routed)
+  std::shared_ptr<const Principal> principal;      // who is asking (set by the router's guard), or null
+
+  // The principal; only valid on routes that are not kPublic (the guard has checked it is there).
+  const Principal& who() const { return *principal; }
 
   // Header value by case-insensitive name, or "" when absent.
   std::string_view Header(std::string_view name) const;
@@ -76,7 +82,8 @@ inline Response Json(Status status, const boost::json::value& value) {
   return Json(static_cast<unsigned>(status), value);
 }
 
-// Exactly {"error":{"code":...,"message":...,"field":...}} ("field" omitted when empty).
+// Exactly {"error":{"code":...,"message":...,"field":...}} ("field" omitted when empty); for an error with
+// retry_after, also "retry_after" and a Retry-After header.
 Response JsonError(unsigned status, const Error& error);
 // The same with the status chosen by StatusFor(error).
 Response JsonError(const Error& error);

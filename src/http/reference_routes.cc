@@ -3,6 +3,7 @@
 
 #include "app/case_json.h"
 #include "http/case_routes.h"
+#include "common/log.h"
 #include "http/json_body.h"
 
 namespace civicgrid::http {
@@ -11,13 +12,13 @@ namespace {
 
 Response Fail(const Error& e) { return JsonError(e); }
 
-// Reference edits are for command-center operators.
-Result<app::Actor> Editor(const Request& req) {
-  auto actor = ActorOf(req);
-  if (!actor) return actor.error();
-  if (actor->role != Role::kOperator)
-    return Error{"forbidden", "only an operator may change reference data", "X-Actor-Role"};
-  return actor;
+// Records a change of reference data in the audit log (after it committed; a failure is logged).
+void AuditChange(const CaseApi& api, const app::Caller& caller, const Request& req, const std::string& target) {
+  if (!api.accounts) return;
+  json::object detail{{"route", req.route}, {"method", std::string(boost::beast::http::to_string(req.method))}};
+  auto r = api.accounts->Audit("reference.change", target, json::serialize(detail),
+                               app::AuditContext{caller.who.name, caller.remote});
+  if (!r) log::Error("audit.write_failed", {{"error", r.error().message}, {"action", "reference.change"}});
 }
 
 Result<Unit> ParseUnit(const json::object& o) {
@@ -182,19 +183,19 @@ Result<Calendar> ParseCalendar(const json::object& o, const std::string& id) {
   return c;
 }
 
-// Runs an edit: checks the editor, parses the body, calls `apply` on the offload pool.
+// Runs an edit (the route needs reference.write): parses the body, calls `apply` on the offload pool,
+// and records the change in the audit log.
 template <class Parse, class Apply>
 boost::asio::awaitable<Response> Edit(CaseApi api, Request& req, unsigned status, Parse parse, Apply apply) {
-  auto editor = Editor(req);
-  if (!editor) co_return Fail(editor.error());
   auto body = JsonObjectBody(req);
   if (!body) co_return Fail(body.error());
   auto value = parse(*body);
   if (!value) co_return Fail(value.error());
-  auto work = [status, apply, v = std::move(*value)]() mutable -> Response {
-    auto r = apply(std::move(v));
-    if (!r) return Fail(r.error());
-    return Json(status, *r);
+  auto work = [api, status, apply, v = std::move(*value), caller = CallerOf(req), r = req]() mutable -> Response {
+    auto done = apply(std::move(v));
+    if (!done) return Fail(done.error());
+    AuditChange(api, caller, r, r.path);
+    return Json(status, *done);
   };
   co_return co_await api.offload.Run(std::move(work));
 }
@@ -202,7 +203,7 @@ boost::asio::awaitable<Response> Edit(CaseApi api, Request& req, unsigned status
 }  // namespace
 
 void AddReferenceRoutes(Router& router, CaseApi api) {
-  router.Add(Verb::get, "/api/v1/units", "units.list", SyncHandler([api](Request& req) -> Response {
+  router.Add(Verb::get, "/api/v1/units", "units.list", Permission::kSignedIn, SyncHandler([api](Request& req) -> Response {
     const std::string under = req.Query("under");
     const std::string kind = req.Query("kind");
     if (!kind.empty() && !ParseUnitKind(kind))
@@ -230,17 +231,17 @@ void AddReferenceRoutes(Router& router, CaseApi api) {
     if (!r) return r.error();
     return app::UnitJson(*r);
   };
-  router.Add(Verb::post, "/api/v1/units", "units.create", Handler([=](Request& req) {
+  router.Add(Verb::post, "/api/v1/units", "units.create", Permission::kReferenceWrite, Handler([=](Request& req) {
     return Edit(api, req, 201, put_unit(0), save_unit);
   }));
-  router.Add(Verb::put, "/api/v1/units/{id}", "units.put", Handler([=](Request& req) -> boost::asio::awaitable<Response> {
+  router.Add(Verb::put, "/api/v1/units/{id}", "units.put", Permission::kReferenceWrite, Handler([=](Request& req) -> boost::asio::awaitable<Response> {
     auto id = ParseInteger(req.Param("id"), "id");
     if (!id || *id <= 0) co_return Fail(Error::InvalidArgument("id must be a positive whole number", "id"));
     auto parse = put_unit(*id);  // named: no temporaries inside co_await (GCC 12)
     co_return co_await Edit(api, req, 200, std::move(parse), save_unit);
   }));
 
-  router.Add(Verb::get, "/api/v1/categories", "categories.list", SyncHandler([api](Request&) -> Response {
+  router.Add(Verb::get, "/api/v1/categories", "categories.list", Permission::kSignedIn, SyncHandler([api](Request&) -> Response {
     json::array out;
     for (const auto& c : api.reference.snapshot()->data().categories) out.push_back(app::CategoryJson(c));
     return Json(200, json::object{{"categories", std::move(out)}});
@@ -250,7 +251,7 @@ void AddReferenceRoutes(Router& router, CaseApi api) {
     if (!r) return r.error();
     return app::CategoryJson(*r);
   };
-  router.Add(Verb::post, "/api/v1/categories", "categories.create", Handler([=](Request& req) {
+  router.Add(Verb::post, "/api/v1/categories", "categories.create", Permission::kReferenceWrite, Handler([=](Request& req) {
     return Edit(api, req, 201, [api](json::object& o) -> Result<Category> {
       auto code = OptString(o, "code", 4);
       if (!code) return code.error();
@@ -260,12 +261,12 @@ void AddReferenceRoutes(Router& router, CaseApi api) {
       return ParseCategory(o, code->value_or(""));
     }, save_category);
   }));
-  router.Add(Verb::put, "/api/v1/categories/{code}", "categories.put", Handler([=](Request& req) {
+  router.Add(Verb::put, "/api/v1/categories/{code}", "categories.put", Permission::kReferenceWrite, Handler([=](Request& req) {
     std::string code = req.Param("code");
     return Edit(api, req, 200, [code](json::object& o) { return ParseCategory(o, code); }, save_category);
   }));
 
-  router.Add(Verb::get, "/api/v1/routing-rules", "routing_rules.list", SyncHandler([api](Request& req) -> Response {
+  router.Add(Verb::get, "/api/v1/routing-rules", "routing_rules.list", Permission::kSignedIn, SyncHandler([api](Request& req) -> Response {
     const std::string category = req.Query("category");
     const std::string under = req.Query("under");
     json::array out;
@@ -283,10 +284,10 @@ void AddReferenceRoutes(Router& router, CaseApi api) {
     if (!saved) return saved.error();
     return app::RuleJson(*saved);
   };
-  router.Add(Verb::post, "/api/v1/routing-rules", "routing_rules.create", Handler([=](Request& req) {
+  router.Add(Verb::post, "/api/v1/routing-rules", "routing_rules.create", Permission::kReferenceWrite, Handler([=](Request& req) {
     return Edit(api, req, 201, [](json::object& o) { return ParseRule(o); }, save_rule);
   }));
-  router.Add(Verb::put, "/api/v1/routing-rules/{id}", "routing_rules.put",
+  router.Add(Verb::put, "/api/v1/routing-rules/{id}", "routing_rules.put", Permission::kReferenceWrite,
              Handler([=](Request& req) -> boost::asio::awaitable<Response> {
                auto id = ParseInteger(req.Param("id"), "id");
                if (!id || *id <= 0) co_return Fail(Error::InvalidArgument("id must be a positive whole number", "id"));
@@ -298,32 +299,31 @@ void AddReferenceRoutes(Router& router, CaseApi api) {
                };
                co_return co_await Edit(api, req, 200, std::move(parse), save_rule);
              }));
-  router.Add(Verb::delete_, "/api/v1/routing-rules/{id}", "routing_rules.delete",
+  router.Add(Verb::delete_, "/api/v1/routing-rules/{id}", "routing_rules.delete", Permission::kReferenceWrite,
              Handler([api](Request& req) -> boost::asio::awaitable<Response> {
-               auto editor = Editor(req);
-               if (!editor) co_return Fail(editor.error());
                auto id = ParseInteger(req.Param("id"), "id");
                if (!id) co_return Fail(id.error());
-               auto work = [api, id = *id]() -> Response {
+               auto work = [api, id = *id, caller = CallerOf(req), request = req]() -> Response {
                  auto r = api.reference.DeleteRoutingRule(id);
                  if (!r) return Fail(r.error());
+                 AuditChange(api, caller, request, request.path);
                  return Json(200, json::object{{"deleted", id}});
                };
                co_return co_await api.offload.Run(std::move(work));
              }));
 
-  router.Add(Verb::get, "/api/v1/calendars", "calendars.list", SyncHandler([api](Request&) -> Response {
+  router.Add(Verb::get, "/api/v1/calendars", "calendars.list", Permission::kSignedIn, SyncHandler([api](Request&) -> Response {
     json::array out;
     for (const auto& c : api.reference.snapshot()->data().calendars) out.push_back(app::CalendarJson(c, false));
     return Json(200, json::object{{"calendars", std::move(out)}});
   }));
-  router.Add(Verb::get, "/api/v1/calendars/{id}", "calendars.get", SyncHandler([api](Request& req) -> Response {
+  router.Add(Verb::get, "/api/v1/calendars/{id}", "calendars.get", Permission::kSignedIn, SyncHandler([api](Request& req) -> Response {
     const Calendar* c = api.reference.snapshot()->CalendarById(req.Param("id"));
     if (!c || c->id != req.Param("id"))
       return Fail(Error::NotFound("no calendar has id '" + req.Param("id") + "'", "id"));
     return Json(200, app::CalendarJson(*c, true));
   }));
-  router.Add(Verb::put, "/api/v1/calendars/{id}", "calendars.put", Handler([=](Request& req) {
+  router.Add(Verb::put, "/api/v1/calendars/{id}", "calendars.put", Permission::kReferenceWrite, Handler([=](Request& req) {
     std::string id = req.Param("id");
     return Edit(api, req, 200, [id](json::object& o) { return ParseCalendar(o, id); },
                 [api](Calendar c) -> Result<json::object> {

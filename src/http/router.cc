@@ -30,7 +30,7 @@ std::vector<std::string> SplitPattern(const std::string& pattern) {
 
 }  // namespace
 
-void Router::Add(Verb method, std::string pattern, std::string name, Handler handler) {
+void Router::Add(Verb method, std::string pattern, std::string name, Permission permission, Handler handler) {
   if (!handler) throw std::invalid_argument("route handler is empty: " + pattern);
   Route route;
   std::set<std::string> names;
@@ -57,14 +57,14 @@ void Router::Add(Verb method, std::string pattern, std::string name, Handler han
                                   " " + pattern);
     }
   }
-  route.info = RouteInfo{method, std::move(pattern), std::move(name)};
+  route.info = RouteInfo{method, std::move(pattern), std::move(name), permission};
   route.handler = std::move(handler);
   routes_.push_back(std::move(route));
 }
 
-void Router::Add(Verb method, std::string pattern, std::string name, SyncHandler handler) {
+void Router::Add(Verb method, std::string pattern, std::string name, Permission permission, SyncHandler handler) {
   if (!handler) throw std::invalid_argument("route handler is empty: " + pattern);
-  Add(method, std::move(pattern), std::move(name),
+  Add(method, std::move(pattern), std::move(name), permission,
       Handler([handler = std::move(handler)](Request& request) -> boost::asio::awaitable<Response> {
         co_return handler(request);
       }));
@@ -110,6 +110,7 @@ Router::Match Router::Find(Request& request) const {
     match.kind = Match::Kind::kFound;
     match.handler = &best->handler;
     match.name = best->info.name;
+    match.permission = best->info.permission;
     return match;
   }
   if (allowed.empty()) return match;
@@ -125,8 +126,10 @@ Router::Match Router::Find(Request& request) const {
 boost::asio::awaitable<Response> Router::Dispatch(Request& request) const {
   Match match = Find(request);
   switch (match.kind) {
-    case Match::Kind::kFound:
+    case Match::Kind::kFound: {
+      if (auto refused = CheckAccess(guard_, match.permission, request)) co_return std::move(*refused);
       co_return co_await (*match.handler)(request);
+    }
     case Match::Kind::kMethodNotAllowed: {
       Response response = JsonError(
           405, Error{"method_not_allowed",
@@ -140,6 +143,34 @@ boost::asio::awaitable<Response> Router::Dispatch(Request& request) const {
       break;
   }
   co_return JsonError(404, Error::NotFound("no route for " + request.path));
+}
+
+std::optional<Response> CheckAccess(const Guard& guard, Permission permission, Request& request) {
+  request.principal.reset();
+  if (guard.authenticate) {
+    auto who = guard.authenticate(request);
+    if (!who) {
+      Response r = JsonError(401, who.error());
+      r.With("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    if (*who) request.principal = std::make_shared<const Principal>(std::move(**who));
+  }
+  if ((permission == Permission::kPublic || !request.principal) && guard.limit) {
+    if (int64_t wait = guard.limit(request); wait > 0)
+      return JsonError(Error::TooManyRequests("too many requests from this address; try again later", wait));
+  }
+  if (permission == Permission::kPublic) return std::nullopt;
+  if (!request.principal) {
+    Response r = JsonError(401, Error::Unauthorized("sign in first: send Authorization: Bearer <token>"));
+    r.With("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  if (!request.principal->Has(permission)) {
+    if (guard.denied) guard.denied(request, permission);
+    return JsonError(403, Error::Forbidden("your roles do not allow " + std::string(PermissionName(permission))));
+  }
+  return std::nullopt;
 }
 
 std::vector<RouteInfo> Router::Routes() const {

@@ -675,12 +675,12 @@ unsigned short Server::port() const { return impl_->bound_port; }
 
 void AddStandardRoutes(Router& router, Metrics& metrics) {
   DescribeServerMetrics(metrics);
-  router.Add(Verb::get, "/healthz", "healthz", SyncHandler([](Request&) {
+  router.Add(Verb::get, "/healthz", "healthz", Permission::kPublic, SyncHandler([](Request&) {
                Response response = Json(200, boost::json::value({{"status", "ok"}}));
                response.With("Cache-Control", "no-store");
                return response;
              }));
-  router.Add(Verb::get, "/metrics", "metrics", SyncHandler([&metrics](Request&) {
+  router.Add(Verb::get, "/metrics", "metrics", Permission::kPublic, SyncHandler([&metrics](Request&) {
                Response response = Text(200, metrics.Render(), std::string(kPrometheusContentType));
                response.With("Cache-Control", "no-store");
                return response;

@@ -167,13 +167,13 @@ Result<double> ParseNumber(std::string_view text, std::string_view field) {
 }
 
 void AddTerritoryRoutes(Router& router, app::TerritoryService& territory) {
-  router.Add(Verb::get, "/api/v1/divisions/{code}", "divisions.get",
+  router.Add(Verb::get, "/api/v1/divisions/{code}", "divisions.get", Permission::kPublic,
              SyncHandler([&territory](Request& r) { return GetDivision(territory, r); }));
-  router.Add(Verb::get, "/api/v1/grids/{code}", "grids.get",
+  router.Add(Verb::get, "/api/v1/grids/{code}", "grids.get", Permission::kPublic,
              SyncHandler([&territory](Request& r) { return GetGrid(territory, r); }));
-  router.Add(Verb::get, "/api/v1/grids", "grids.list",
+  router.Add(Verb::get, "/api/v1/grids", "grids.list", Permission::kPublic,
              SyncHandler([&territory](Request& r) { return ListGrids(territory, r); }));
-  router.Add(Verb::get, "/api/v1/locate", "locate",
+  router.Add(Verb::get, "/api/v1/locate", "locate", Permission::kPublic,
              SyncHandler([&territory](Request& r) { return LocatePoint(territory, r); }));
 }
 

@@ -17,6 +17,7 @@
 #include "core/case.h"
 #include "core/case_stats.h"
 #include "core/result.h"
+#include "store/account_store.h"
 
 namespace civicgrid::store {
 
@@ -29,10 +30,11 @@ struct ReferenceData {
   int64_t version = 0;  // grows with every change of reference data
 };
 
-// Operations inside one write transaction. Reads here see the transaction's own writes.
-class CaseTx {
+// Operations inside one write transaction. Reads here see the transaction's own writes. The account
+// operations (AccountTx) belong to the same transaction.
+class CaseTx : public AccountTx {
  public:
-  virtual ~CaseTx() = default;
+  ~CaseTx() override = default;
 
   // The case with `id`, or nullopt.
   virtual Result<std::optional<Case>> GetCase(int64_t id) = 0;
@@ -56,8 +58,17 @@ class CaseTx {
   virtual Result<void> PutCalendar(const Calendar& calendar) = 0;
 };
 
+// What a principal may see (see core/access.h): cases in one of `territories` ("" = all), dispatched
+// to one of `units` (lead or co-unit), or reported by `reporter_account`.
+struct CaseScope {
+  std::vector<std::string> territories;
+  std::vector<int64_t> units;
+  std::string reporter_account;
+};
+
 // A filter for listing cases; empty fields do not filter.
 struct CaseFilter {
+  std::optional<CaseScope> scope;  // when set, only cases in scope (nothing if the scope is empty)
   std::vector<CaseStatus> statuses;
   std::string category;   // a minor code, or a major code (its minors too)
   int64_t unit = 0;       // lead unit

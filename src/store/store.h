@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,8 +31,9 @@ struct TerritoryCounts {
   int64_t grids = 0;
 };
 
-// Territory operations here; case operations in CaseStore (case_store.h).
-class Store : public CaseStore {
+// Territory operations here; case operations in CaseStore (case_store.h), account reads in
+// AccountStore (account_store.h).
+class Store : public CaseStore, public AccountStore {
  public:
   ~Store() override = default;
 
@@ -54,10 +56,16 @@ class Store : public CaseStore {
   virtual Result<int64_t> TerritoryVersion() = 0;
 
   virtual Result<TerritoryCounts> CountTerritory() = 0;
+
+  // Re-seals every personal-data value not sealed with the store keyring's current key (after a key
+  // was added: `civicgrid keys rotate`), one transaction per batch, calling `progress(cases done)`
+  // after each. Answers the number of cases re-sealed.
+  virtual Result<int64_t> ResealPersonalData(const std::function<void(int64_t)>& progress) = 0;
 };
 
 // Opens (creating and migrating if needed) the store named by `url`: "sqlite:PATH" or a plain path
-// for SQLite. Fails with a clear error for an unknown scheme or an unreadable database.
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+// for SQLite, with personal data sealed by the keyring in `key_file` ("" = the database path + ".key").
+// Fails with a clear error for an unknown scheme, an unreadable database or keyring.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::string& key_file = "");
 
 }  // namespace civicgrid::store

@@ -9,8 +9,11 @@
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "support/http_client.h"
+#include "support/run.h"
 
 namespace civicgrid::testing {
 
@@ -71,6 +74,20 @@ int ServeProcess::Wait(int timeout_ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return -1;
+}
+
+std::string AddUserAndSignIn(const std::string& db, unsigned short port, const std::string& username,
+                             const std::string& grant) {
+  const std::string password = "password of " + username;
+  auto added = Run(std::string("CIVICGRID_PASSWORD_COST=minimal ") + CIVICGRID_BINARY + " --db " + db + " user add " + username + " --role '" + grant + "' --password-stdin <<'EOF'\n" +
+                         password + "\nEOF");
+  EXPECT_EQ(added.exit_code, 0) << added.output;
+  auto reply = HttpRequest(port, "POST", "/api/v1/auth/login",
+                           R"({"username":")" + username + R"(","password":")" + password + R"("})",
+                           {{"Content-Type", "application/json"}});
+  EXPECT_EQ(reply.status, 200u) << reply.body;
+  if (reply.status != 200) return "";
+  return std::string(boost::json::parse(reply.body).at("token").as_string());
 }
 
 }  // namespace civicgrid::testing

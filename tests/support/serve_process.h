@@ -35,4 +35,10 @@ class ServeProcess {
   unsigned short port_ = 0;
 };
 
+// Adds an account with `grant` to the database `db` through `civicgrid user add` (cheap password
+// hashing) and signs it in on the server at `port`; answers the bearer token ("" on failure, with a
+// test failure recorded).
+std::string AddUserAndSignIn(const std::string& db, unsigned short port, const std::string& username,
+                             const std::string& grant);
+
 }  // namespace civicgrid::testing

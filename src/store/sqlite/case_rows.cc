@@ -6,7 +6,7 @@
 namespace civicgrid::store::sqlite {
 namespace {
 
-constexpr int kCaseColumnCount = 49;
+constexpr int kCaseColumnCount = 50;
 
 std::string EncodeClock(const PhaseClock& k) {
   char buf[160];
@@ -44,7 +44,7 @@ bool DecodeClock(std::string_view text, PhaseClock& k) {
 const std::string& CaseColumns() {
   static const std::string kColumns =
       "id, tracking_code, status, resume_status, channel, category, priority, description, has_point, lon, lat, "
-      "address, grid, territory, reporter_name, reporter_phone, attachments, level, center, unit, co_units, rule, "
+      "address, grid, territory, reporter_name, reporter_phone, reporter_account, attachments, level, center, unit, co_units, rule, "
       "route_reason, calendar, duplicate_of, clocks, extension_pending, returns, reworks, escalations, extensions, "
       "reopens, supervisions, urges, overdue, self_handled, resolved_on_time, ended_level, evaluation, reported_at, "
       "updated_at, dispatched_at, resolved_at, closed_at, handling_seconds, version, handle_due, handle_warn, open";
@@ -62,7 +62,7 @@ const std::string& CasePlaceholders() {
   return kPlaceholders;
 }
 
-void BindCase(Stmt& s, const Case& c) {
+void BindCase(Stmt& s, const Case& c, const security::Keyring& ring) {
   int i = 1;
   s.Bind(i++, c.id);
   s.Bind(i++, c.tracking_code);
@@ -83,8 +83,9 @@ void BindCase(Stmt& s, const Case& c) {
   s.Bind(i++, c.address);
   s.Bind(i++, c.grid);
   s.Bind(i++, c.territory);
-  s.Bind(i++, c.reporter_name);
-  s.Bind(i++, c.reporter_phone);
+  s.Bind(i++, ring.Seal(c.reporter_name));
+  s.Bind(i++, ring.Seal(c.reporter_phone));
+  s.Bind(i++, c.reporter_account);
   s.Bind(i++, JoinStrings(c.attachments));
   s.Bind(i++, static_cast<int64_t>(c.level));
   s.Bind(i++, c.center);
@@ -112,7 +113,7 @@ void BindCase(Stmt& s, const Case& c) {
   s.Bind(i++, int64_t{!IsTerminal(c.status)});
 }
 
-Result<Case> ReadCase(const Stmt& s) {
+Result<Case> ReadCase(const Stmt& s, const security::Keyring& ring) {
   Case c;
   int i = 0;
   auto bad = [&](const char* what) { return Error::Internal("case " + std::to_string(c.id) + ": bad " + what); };
@@ -134,8 +135,12 @@ Result<Case> ReadCase(const Stmt& s) {
   c.address = s.Text(i++);
   c.grid = s.Text(i++);
   c.territory = s.Text(i++);
-  c.reporter_name = s.Text(i++);
-  c.reporter_phone = s.Text(i++);
+  auto name = ring.Open(s.Text(i++));
+  auto phone = ring.Open(s.Text(i++));
+  if (!name || !phone) return Error::Internal("case " + std::to_string(c.id) + ": " + (name ? phone : name).error().message);
+  c.reporter_name = std::move(*name);
+  c.reporter_phone = std::move(*phone);
+  c.reporter_account = s.Text(i++);
   c.attachments = SplitStrings(s.Text(i++));
   c.level = static_cast<Level>(s.Int(i++));
   c.center = s.Int(i++);

@@ -8,6 +8,7 @@
 #include "core/calendar.h"
 #include "core/case.h"
 #include "core/result.h"
+#include "security/personal_data.h"
 #include "store/sqlite/db.h"
 
 namespace civicgrid::store::sqlite {
@@ -18,10 +19,12 @@ const std::string& CaseColumns();
 int CaseColumnCount();
 // "?1, ?2, …" for every case column.
 const std::string& CasePlaceholders();
-// Binds every column of `c` from parameter 1 on (id included as parameter 1).
-void BindCase(Stmt& s, const Case& c);
-// Reads a case from columns 0… of a SELECT of CaseColumns().
-Result<Case> ReadCase(const Stmt& s);
+// Binds every column of `c` from parameter 1 on (id included as parameter 1); the reporter's name and
+// phone are sealed with `ring` (personal data never reaches the file in clear).
+void BindCase(Stmt& s, const Case& c, const security::Keyring& ring);
+// Reads a case from columns 0… of a SELECT of CaseColumns(), opening the personal data with `ring`
+// (an error if a value was altered or its key is not in the ring).
+Result<Case> ReadCase(const Stmt& s, const security::Keyring& ring);
 
 // The columns of `case_events` (without the event's own id) and their binding/reading.
 const std::string& EventColumns();

@@ -225,6 +225,60 @@ CREATE TABLE audit_log (
   hash      TEXT NOT NULL
 );
 )sql"},
+      {4, "accounts", R"sql(
+-- Accounts: argon2id password hashes; login throttling per account (failures in a row, locked until).
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  username      TEXT NOT NULL UNIQUE,
+  display_name  TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  created_at    INTEGER NOT NULL,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until  INTEGER NOT NULL DEFAULT 0
+);
+
+-- A user's roles, each bound to a scope: a territory subtree ('' = everywhere) and/or a unit (0 = none),
+-- in the order given (the first grant that fits is the role a user acts in).
+CREATE TABLE user_grants (
+  user_id   INTEGER NOT NULL REFERENCES users(id),
+  role      TEXT NOT NULL,
+  territory TEXT NOT NULL,
+  unit      INTEGER NOT NULL,
+  UNIQUE (user_id, role, territory, unit)
+);
+
+-- Sessions: only the SHA-256 of the 256-bit token is kept.
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER NOT NULL DEFAULT 0,
+  remote     TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions(user_id);
+
+-- API keys for systems: the SHA-256 of the key, its first characters to recognise it, and its scope.
+CREATE TABLE api_keys (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  key_hash    TEXT NOT NULL UNIQUE,
+  prefix      TEXT NOT NULL,
+  permissions TEXT NOT NULL,
+  territory   TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  created_by  TEXT NOT NULL,
+  revoked_at  INTEGER NOT NULL DEFAULT 0
+);
+
+-- Who reported a case (a resident sees their own reports).
+ALTER TABLE cases ADD COLUMN reporter_account TEXT NOT NULL DEFAULT '';
+CREATE INDEX cases_reporter_account ON cases(reporter_account, id) WHERE reporter_account != '';
+
+-- The role "unit" is now called "unit_staff".
+UPDATE case_events SET role = 'unit_staff' WHERE role = 'unit';
+)sql"},
   };
   return kAll;
 }

@@ -4,6 +4,8 @@
 #include <memory>
 
 #include "store/sqlite/case_rows.h"
+#include "store/sqlite/sqlite_accounts.h"
+#include "store/sqlite/sqlite_audit.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace civicgrid::store {
@@ -14,12 +16,12 @@ namespace {
 Error SqlError(const Stmt& s) { return Error::Internal("sqlite: " + s.error()); }
 
 // The one case a prepared, bound statement selects, if any.
-Result<std::optional<Case>> StepOneCase(Stmt& s) {
+Result<std::optional<Case>> StepOneCase(Stmt& s, const security::Keyring& ring) {
   if (!s.Step()) {
     if (!s.error().empty()) return SqlError(s);
     return std::optional<Case>();
   }
-  auto c = sqlite::ReadCase(s);
+  auto c = sqlite::ReadCase(s, ring);
   if (!c) return c.error();
   return std::optional<Case>(std::move(*c));
 }
@@ -33,12 +35,41 @@ std::string StatColumns() {
 // The write transaction handed to Store::Write functions. Statements are prepared once per transaction.
 class SqliteCaseTx : public CaseTx {
  public:
-  explicit SqliteCaseTx(sqlite::Db& db) : db_(db) {}
+  SqliteCaseTx(sqlite::Db& db, const security::Keyring& ring) : db_(db), ring_(ring) {}
+
+  // Accounts (sqlite_accounts.h), in the same transaction.
+  Result<std::optional<User>> GetUserForUpdate(const std::string& username) override {
+    return sqlite::GetUser(db_, username);
+  }
+  Result<int64_t> InsertUser(User& user) override { return sqlite::InsertUser(db_, user); }
+  Result<void> UpdateUser(const User& user) override { return sqlite::UpdateUser(db_, user); }
+  Result<void> InsertSession(const Session& session) override { return sqlite::InsertSession(db_, session); }
+  Result<bool> RevokeSession(const std::string& token_hash, Timestamp at) override {
+    return sqlite::RevokeSession(db_, token_hash, at);
+  }
+  Result<int64_t> RevokeSessionsOf(int64_t user_id, Timestamp at) override {
+    return sqlite::RevokeSessionsOf(db_, user_id, at);
+  }
+  Result<int64_t> InsertApiKey(ApiKey& key) override { return sqlite::InsertApiKey(db_, key); }
+  Result<bool> RevokeApiKey(const std::string& name, Timestamp at) override {
+    return sqlite::RevokeApiKey(db_, name, at);
+  }
+  Result<int64_t> AppendAudit(const AuditEntry& e) override {
+    security::AuditRecord r;
+    r.at = e.at;
+    r.actor = e.actor;
+    r.action = e.action;
+    r.target = e.target;
+    r.detail = e.detail;
+    r.remote = e.remote;
+    if (auto a = sqlite::AppendAudit(db_, r); !a) return a.error();
+    return r.seq;
+  }
 
   Result<std::optional<Case>> GetCase(int64_t id) override {
     Stmt& s = Prepared(get_, "SELECT " + sqlite::CaseColumns() + " FROM cases WHERE id = ?1");
     s.Bind(1, id);
-    return StepOneCase(s);
+    return StepOneCase(s, ring_);
   }
 
   Result<std::optional<int64_t>> FindIdempotencyKey(const std::string& key) override {
@@ -58,7 +89,7 @@ class SqliteCaseTx : public CaseTx {
     event.case_id = c.id;
     Stmt& ins = Prepared(insert_, "INSERT INTO cases(" + sqlite::CaseColumns() + ") VALUES (" +
                                       sqlite::CasePlaceholders() + ")");
-    sqlite::BindCase(ins, c);
+    sqlite::BindCase(ins, c, ring_);
     if (auto r = ins.Run(); !r) return r.error();
     if (auto r = AppendEvent(event); !r) return r.error();
     if (!key.empty()) {
@@ -88,7 +119,7 @@ class SqliteCaseTx : public CaseTx {
     Stmt& upd = Prepared(update_, "UPDATE cases SET (" + sqlite::CaseColumns() + ") = (" +
                                       sqlite::CasePlaceholders() + ") WHERE id = ?1 AND version = ?" +
                                       std::to_string(sqlite::CaseColumnCount() + 1));
-    sqlite::BindCase(upd, after);
+    sqlite::BindCase(upd, after, ring_);
     upd.Bind(sqlite::CaseColumnCount() + 1, before.version);
     if (auto r = upd.Run(); !r) return r;
     if (sqlite3_changes(db_.handle()) != 1)
@@ -243,6 +274,7 @@ class SqliteCaseTx : public CaseTx {
   }
 
   sqlite::Db& db_;
+  const security::Keyring& ring_;
   std::unique_ptr<Stmt> get_, key_get_, key_put_, next_id_, insert_, update_, event_, stats_, unit_put_,
       category_put_, category_exists_, unit_exists_, rule_put_;
 };
@@ -279,8 +311,8 @@ std::string GroupKeyOf(StatsBy by, const StatKey& k) {
 }  // namespace
 
 Result<void> SqliteStore::Write(const std::function<Result<void>(CaseTx&)>& fn) {
-  return writer_->Run([&fn](sqlite::Db& db) {
-    SqliteCaseTx tx(db);
+  return writer_->Run([this, &fn](sqlite::Db& db) {
+    SqliteCaseTx tx(db, *keyring_);
     return fn(tx);
   });
 }
@@ -365,7 +397,7 @@ Result<std::optional<Case>> SqliteStore::GetCase(int64_t id) {
   if (!db) return db.error();
   Stmt s((*db)->handle(), "SELECT " + sqlite::CaseColumns() + " FROM cases WHERE id = ?1");
   s.Bind(1, id);
-  return StepOneCase(s);
+  return StepOneCase(s, *keyring_);
 }
 
 Result<std::optional<Case>> SqliteStore::GetCaseByTrackingCode(const std::string& code) {
@@ -373,7 +405,7 @@ Result<std::optional<Case>> SqliteStore::GetCaseByTrackingCode(const std::string
   if (!db) return db.error();
   Stmt s((*db)->handle(), "SELECT " + sqlite::CaseColumns() + " FROM cases WHERE tracking_code = ?1");
   s.Bind(1, code);
-  return StepOneCase(s);
+  return StepOneCase(s, *keyring_);
 }
 
 Result<std::vector<CaseEvent>> SqliteStore::Events(int64_t case_id) {
@@ -420,6 +452,26 @@ Result<CasePage> SqliteStore::ListCases(const CaseFilter& f) {
     where += " AND territory >= " + lo + " AND territory < " + hi;
   }
   if (f.channel) where += " AND channel = " + text(std::string(ChannelName(*f.channel)));
+  if (f.scope) {
+    // Visible: in one of the territories, or dispatched to one of the units, or reported by the account.
+    std::string any;
+    for (const std::string& t : f.scope->territories) {
+      if (t.empty()) {
+        any += std::string(any.empty() ? "" : " OR ") + "1";
+        continue;
+      }
+      const std::string lo = text(t), hi = text(t + ":");
+      any += std::string(any.empty() ? "" : " OR ") + "(territory >= " + lo + " AND territory < " + hi + ")";
+    }
+    for (int64_t u : f.scope->units) {
+      const std::string id = integer(u);
+      any += std::string(any.empty() ? "" : " OR ") + "unit = " + id + " OR instr(',' || co_units || ',', ',' || " +
+             id + " || ',') > 0";
+    }
+    if (!f.scope->reporter_account.empty())
+      any += std::string(any.empty() ? "" : " OR ") + "reporter_account = " + text(f.scope->reporter_account);
+    where += " AND (" + (any.empty() ? std::string("0") : any) + ")";
+  }
   if (f.overdue) where += std::string(" AND overdue = ") + (*f.overdue ? "1" : "0");
   if (f.warning) {
     const std::string now = integer(f.now);
@@ -447,7 +499,7 @@ Result<CasePage> SqliteStore::ListCases(const CaseFilter& f) {
   for (auto& [i, v] : ints) s.Bind(i, v);
   CasePage page;
   while (s.Step()) {
-    auto c = sqlite::ReadCase(s);
+    auto c = sqlite::ReadCase(s, *keyring_);
     if (!c) return c.error();
     page.cases.push_back(std::move(*c));
   }
@@ -512,7 +564,7 @@ Result<std::vector<StatsGroup>> SqliteStore::RecountStats(const StatsQuery& q) {
   s.Bind(1, q.under);
   std::map<std::string, StatCounts> groups;
   while (s.Step()) {
-    auto c = sqlite::ReadCase(s);
+    auto c = sqlite::ReadCase(s, *keyring_);
     if (!c) return c.error();
     const StatKey k = KeyOf(*c);
     if (k.day < q.from || (q.to && k.day > q.to)) continue;
@@ -530,6 +582,43 @@ Result<int64_t> SqliteStore::CountCases() {
   Stmt s((*db)->handle(), "SELECT COUNT(*) FROM cases");
   if (!s.Step()) return SqlError(s);
   return s.Int(0);
+}
+
+// Account reads on a read connection.
+Result<std::optional<User>> SqliteStore::GetUser(const std::string& username) {
+  auto db = Read();
+  if (!db) return db.error();
+  return sqlite::GetUser(**db, username);
+}
+
+Result<std::optional<User>> SqliteStore::GetUserById(int64_t id) {
+  auto db = Read();
+  if (!db) return db.error();
+  return sqlite::GetUserById(**db, id);
+}
+
+Result<std::vector<User>> SqliteStore::ListUsers() {
+  auto db = Read();
+  if (!db) return db.error();
+  return sqlite::ListUsers(**db);
+}
+
+Result<std::optional<Session>> SqliteStore::GetSession(const std::string& token_hash) {
+  auto db = Read();
+  if (!db) return db.error();
+  return sqlite::GetSession(**db, token_hash);
+}
+
+Result<std::optional<ApiKey>> SqliteStore::GetApiKeyByHash(const std::string& key_hash) {
+  auto db = Read();
+  if (!db) return db.error();
+  return sqlite::GetApiKeyByHash(**db, key_hash);
+}
+
+Result<std::vector<ApiKey>> SqliteStore::ListApiKeys() {
+  auto db = Read();
+  if (!db) return db.error();
+  return sqlite::ListApiKeys(**db);
 }
 
 }  // namespace civicgrid::store

@@ -10,15 +10,71 @@ namespace {
 Error SqlError(const Stmt& s) { return Error::Internal("sqlite: " + s.error()); }
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, const std::string& key_file) {
   auto db = sqlite::Db::Open(path);
   if (!db) return db.error();
+  auto ring = security::Keyring::LoadOrCreate(key_file.empty() ? path + ".key" : key_file);
+  if (!ring) return ring.error();
   if (auto r = sqlite::Migrate(**db); !r) return r.error();
-  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(*db)));
+  std::unique_ptr<SqliteStore> store(
+      new SqliteStore(path, std::move(*db), std::make_shared<security::Keyring>(std::move(*ring))));
+  // Rows written before personal data was encrypted are sealed now.
+  if (auto r = store->Reseal(/*clear_only=*/true, nullptr); !r) return r.error();
+  return store;
 }
 
-SqliteStore::SqliteStore(std::string path, std::unique_ptr<sqlite::Db> writer_db)
-    : path_(std::move(path)), writer_(std::make_unique<sqlite::Writer>(std::move(writer_db))) {}
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<sqlite::Db> writer_db,
+                         std::shared_ptr<security::Keyring> ring)
+    : path_(std::move(path)),
+      keyring_(std::move(ring)),
+      writer_(std::make_unique<sqlite::Writer>(std::move(writer_db))) {}
+
+Result<int64_t> SqliteStore::ResealPersonalData(const std::function<void(int64_t)>& progress) {
+  return Reseal(/*clear_only=*/false, progress);
+}
+
+Result<int64_t> SqliteStore::Reseal(bool clear_only, const std::function<void(int64_t)>& progress) {
+  const std::string current = "cg1:" + std::to_string(keyring_->current()) + ":";
+  // Values in clear do not start with "cg1:"; values under an old key start with another "cg1:<id>:".
+  const std::string stale =
+      clear_only ? "((reporter_name != '' AND substr(reporter_name, 1, 4) != 'cg1:') OR "
+                   "(reporter_phone != '' AND substr(reporter_phone, 1, 4) != 'cg1:'))"
+                 : "((reporter_name != '' AND substr(reporter_name, 1, ?2) != ?1) OR "
+                   "(reporter_phone != '' AND substr(reporter_phone, 1, ?2) != ?1))";
+  int64_t done = 0;
+  for (;;) {
+    int64_t batch = 0;
+    auto r = writer_->Run([&](sqlite::Db& db) -> Result<void> {
+      Stmt sel(db.handle(), "SELECT id, reporter_name, reporter_phone FROM cases WHERE " + stale + " LIMIT 2000");
+      if (!sel.ok()) return SqlError(sel);
+      if (!clear_only) sel.Bind(1, current).Bind(2, static_cast<int64_t>(current.size()));
+      struct Row {
+        int64_t id;
+        std::string name, phone;
+      };
+      std::vector<Row> rows;
+      while (sel.Step()) rows.push_back(Row{sel.Int(0), sel.Text(1), sel.Text(2)});
+      if (!sel.error().empty()) return SqlError(sel);
+      Stmt upd(db.handle(), "UPDATE cases SET reporter_name = ?2, reporter_phone = ?3 WHERE id = ?1");
+      if (!upd.ok()) return SqlError(upd);
+      for (const Row& row : rows) {
+        auto name = keyring_->Open(row.name);
+        auto phone = keyring_->Open(row.phone);
+        if (!name || !phone)
+          return Error::Internal("case " + std::to_string(row.id) + ": " + (name ? phone : name).error().message);
+        upd.Reset();
+        upd.Bind(1, row.id).Bind(2, keyring_->Seal(*name)).Bind(3, keyring_->Seal(*phone));
+        if (auto u = upd.Run(); !u) return u;
+      }
+      batch = static_cast<int64_t>(rows.size());
+      return {};
+    });
+    if (!r) return r.error();
+    done += batch;
+    if (batch == 0) return done;
+    if (progress) progress(done);
+  }
+}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -175,13 +231,13 @@ Result<TerritoryCounts> SqliteStore::CountTerritory() {
   return TerritoryCounts{s.Int(0), s.Int(1)};
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::string& key_file) {
   std::string path = url;
   if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
   if (path.rfind("postgres://", 0) == 0 || path.rfind("postgresql://", 0) == 0)
     return Error::InvalidArgument("PostgreSQL is not supported by this build yet; use a SQLite path", "db");
   if (path.empty()) return Error::InvalidArgument("the database path is empty", "db");
-  auto s = SqliteStore::Open(path);
+  auto s = SqliteStore::Open(path, key_file);
   if (!s) return s.error();
   return std::unique_ptr<Store>(std::move(*s));
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "security/personal_data.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/writer.h"
 #include "store/store.h"
@@ -18,8 +19,10 @@ namespace civicgrid::store {
 
 class SqliteStore : public Store {
  public:
-  // Opens or creates the database at `path` and migrates it to the newest schema.
-  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  // Opens or creates the database at `path`, migrates it to the newest schema and seals any personal
+  // data still in clear. Personal data is sealed with the keyring in `key_file` ("" = `path` + ".key"),
+  // which is created (mode 0600) when absent.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, const std::string& key_file = "");
   ~SqliteStore() override;
 
   Result<void> ApplyTerritory(const TerritoryChange& change) override;
@@ -41,6 +44,15 @@ class SqliteStore : public Store {
   Result<std::vector<StatsGroup>> Stats(const StatsQuery& query) override;
   Result<std::vector<StatsGroup>> RecountStats(const StatsQuery& query) override;
   Result<int64_t> CountCases() override;
+  Result<std::optional<User>> GetUser(const std::string& username) override;
+  Result<std::optional<User>> GetUserById(int64_t id) override;
+  Result<std::vector<User>> ListUsers() override;
+  Result<std::optional<Session>> GetSession(const std::string& token_hash) override;
+  Result<std::optional<ApiKey>> GetApiKeyByHash(const std::string& key_hash) override;
+  Result<std::vector<ApiKey>> ListApiKeys() override;
+
+  Result<int64_t> ResealPersonalData(const std::function<void(int64_t)>& progress) override;
+
   WriteStats GetWriteStats() const override { return {writer_->commits(), writer_->jobs()}; }
 
  private:
@@ -58,11 +70,15 @@ class SqliteStore : public Store {
     std::unique_ptr<sqlite::Db> db_;
   };
 
-  SqliteStore(std::string path, std::unique_ptr<sqlite::Db> writer_db);
+  SqliteStore(std::string path, std::unique_ptr<sqlite::Db> writer_db, std::shared_ptr<security::Keyring> ring);
+  // Re-seals the personal data of cases sealed under another key than the current one (all of them
+  // when `clear_only` is false), or only those still in clear.
+  Result<int64_t> Reseal(bool clear_only, const std::function<void(int64_t)>& progress);
   Result<Lease> Read();
   Result<std::vector<geo::Grid>> QueryGrids(const std::string& prefix);
 
   std::string path_;
+  std::shared_ptr<security::Keyring> keyring_;
   std::unique_ptr<sqlite::Writer> writer_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<sqlite::Db>> pool_;

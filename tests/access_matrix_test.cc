@@ -1,0 +1,395 @@
+// Every route × every role × in scope / out of scope, on a real server with the platform's whole route
+// set (http/api.h) and real accounts. The table below says, per route, who may call it and whether it
+// reads or acts on a case; a route registered without an entry here fails RoutesAreAllInTheTable.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "app/accounts.h"
+#include "app/attachments.h"
+#include "app/cases.h"
+#include "app/reference.h"
+#include "app/territory.h"
+#include "http/api.h"
+#include "http/auth_routes.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/fixtures.h"
+#include "support/http_client.h"
+#include "support/temp_dir.h"
+
+namespace civicgrid {
+namespace {
+namespace json = boost::json;
+using testing::FeatureCollection;
+using testing::HttpRequest;
+using testing::SquareFeature;
+
+std::string Bytes(std::initializer_list<unsigned char> bytes) { return std::string(bytes.begin(), bytes.end()); }
+// A real 3×2 RGB PNG.
+const std::string kPng = Bytes({0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+                                0x44, 0x52, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x02, 0x08, 0x02, 0x00, 0x00,
+                                0x00, 0x12, 0x16, 0xf1, 0x4d, 0x00, 0x00, 0x00, 0x15, 0x49, 0x44, 0x41, 0x54, 0x78,
+                                0xda, 0x63, 0xf8, 0xcf, 0xc0, 0xc0, 0x00, 0xc1, 0xff, 0xff, 0x83, 0xe8, 0x86, 0x86,
+                                0x06, 0x00, 0x47, 0xcf, 0x07, 0x7b, 0x62, 0x21, 0x8f, 0x81, 0x00, 0x00, 0x00, 0x00,
+                                0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82});
+
+// The callers: one account per role (scoped to 甲社区 371302004001 or its grid 001, or unit A), an API
+// key of 甲社区, and nobody.
+const std::vector<std::string> kCallers = {"resident", "grid_worker", "operator", "unit_staff",
+                                           "leader",   "admin",       "apikey",   "anonymous"};
+
+// How a route relates to a case: not at all, reading one (out of scope → 404), acting on one (→ 403).
+enum class Scoped { kNo, kRead, kAct };
+
+// One request; `in` selects the in-scope or out-of-scope variant.
+struct Call {
+  std::string method, target, body, content_type = "application/json";
+};
+
+struct RouteSpec {
+  std::set<std::string> allowed;  // callers that get the success answer (in scope)
+  Scoped scoped = Scoped::kNo;
+  unsigned ok = 200;
+  std::function<Call(bool in)> make;
+};
+
+class AccessMatrix : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = store::SqliteStore::Open(dir_.File("matrix.db"));
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(*s);
+    store::TerritoryChange c;
+    c.divisions = testing::LiuqingDivisions();
+    ASSERT_TRUE(store_->ApplyTerritory(c).ok());
+    auto r = app::ImportGrids(*store_, FeatureCollection({SquareFeature("371302004001001", 118.34, 35.04, 118.35, 35.05),
+                                                          SquareFeature("371302004001002", 118.35, 35.04, 118.36, 35.05),
+                                                          SquareFeature("371302004002001", 118.34, 35.05, 118.36, 35.06)}));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    territory_ = std::make_unique<app::TerritoryService>(*store_);
+    ASSERT_TRUE(territory_->Refresh().ok());
+    reference_ = std::make_unique<app::ReferenceService>(*store_);
+    ASSERT_TRUE(reference_->Refresh().ok());
+    cases_ = std::make_unique<app::CaseService>(*store_, *territory_, *reference_, nullptr, [] { return now(); });
+    app::AccountOptions ao;
+    ao.password_cost = app::PasswordCost::kMinimal;
+    accounts_ = std::make_unique<app::AccountService>(*store_, ao, [] { return now(); });
+    attachments_ = std::make_unique<app::AttachmentStore>(dir_.File("attachments"), 1 << 20);
+    router_.SetGuard(http::MakeGuard(*accounts_, nullptr));
+    http::AddApiRoutes(router_, http::ApiServices{*territory_, *reference_, *cases_, *accounts_, *attachments_, offload_,
+                                                  metrics_});
+    http::ServerOptions o;
+    o.port = 0;
+    o.threads = 2;
+    o.log_requests = false;
+    server_ = std::make_unique<http::Server>(o, router_, metrics_);
+    ASSERT_TRUE(server_->Start().ok());
+    port_ = server_->port();
+
+    // Reference data: the street's center, units A (in scope) and B, categories, a rule to A.
+    Unit center{0, "柳青街道网格化服务管理中心", UnitKind::kCommandCenter, "371302004", "", true};
+    Unit a{0, "兰山区供热公司", UnitKind::kCompany, "371302", "", true};
+    Unit b{0, "兰山区住建局", UnitKind::kDepartment, "371302", "", true};
+    ASSERT_TRUE(reference_->PutUnit(center).ok());
+    auto ua = reference_->PutUnit(a);
+    auto ub = reference_->PutUnit(b);
+    ASSERT_TRUE(ua.ok() && ub.ok());
+    unit_a_ = ua->id;
+    unit_b_ = ub->id;
+    Category major;
+    major.code = "01";
+    major.name = "供热";
+    Category minor = major;
+    minor.code = "0101";
+    minor.name = "暖气不热";
+    minor.parent = "01";
+    ASSERT_TRUE(reference_->PutCategory(major).ok());
+    ASSERT_TRUE(reference_->PutCategory(minor).ok());
+    RoutingRule rule;
+    rule.category = "01";
+    rule.territory = "371302";
+    rule.unit = unit_a_;
+    ASSERT_TRUE(reference_->PutRoutingRule(rule).ok());
+
+    // Accounts and their tokens.
+    AddUser("resident", {"resident"});
+    AddUser("resident2", {"resident"});
+    AddUser("grid_worker", {"grid_worker@371302004001001"});
+    AddUser("operator", {"operator@371302004001"});
+    AddUser("unit_staff", {"unit_staff#" + std::to_string(unit_a_)});
+    AddUser("leader", {"leader@371302004001"});
+    AddUser("admin", {"admin@371302004001"});
+    AddUser("dispatcher", {"operator@371302004"});  // sets the cases up
+    for (const auto& name : kCallers)
+      if (name != "apikey" && name != "anonymous") tokens_[name] = Login(name);
+    tokens_["dispatcher"] = Login("dispatcher");
+    tokens_["resident2"] = Login("resident2");
+    app::NewApiKey key{"apikey", {Permission::kCaseReport, Permission::kCaseRead, Permission::kStatsRead,
+                                   Permission::kAttachmentWrite}, "371302004001"};
+    auto k = accounts_->AddApiKey(key, {"test", ""});
+    ASSERT_TRUE(k.ok()) << k.error().message;
+    tokens_["apikey"] = k->secret;
+
+    // The in-scope case: grid 371302004001001, reported by "resident", dispatched to unit A. The
+    // out-of-scope case: grid 371302004002001, reported by "resident2", dispatched to unit B.
+    in_case_ = Report("resident", 118.345, 35.045);
+    out_case_ = Report("resident2", 118.35, 35.055);
+    Act(in_case_, R"({"action":"accept"})");
+    Act(in_case_, R"({"action":"dispatch","category":"0101"})");
+    Act(out_case_, R"({"action":"accept"})");
+    Act(out_case_, "{\"action\":\"dispatch\",\"category\":\"0101\",\"unit\":" + std::to_string(unit_b_) + "}");
+    auto v = Send("GET", "/api/v1/cases/" + std::to_string(in_case_), "", "dispatcher");
+    ASSERT_EQ(v.first, 200u);
+    in_code_ = json::parse(v.second).at("tracking_code").as_string().c_str();
+    auto up = Send("POST", "/api/v1/attachments", kPng, "dispatcher", "image/png");
+    ASSERT_EQ(up.first, 201u) << up.second;
+    attachment_ = json::parse(up.second).at("id").as_string().c_str();
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+    offload_.Join();
+    server_.reset();
+  }
+
+  static Timestamp now() { return 1790000000; }  // 2026-09-21
+
+  void AddUser(const std::string& name, std::vector<std::string> grants) {
+    app::NewUser u{name, name, "correct horse " + name, {}};
+    for (const auto& g : grants) u.grants.push_back(*ParseGrant(g));
+    auto r = accounts_->AddUser(u, {"test", ""});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+  std::string Login(const std::string& name) {
+    auto r = accounts_->Login(name, "correct horse " + name, "127.0.0.1:1");
+    EXPECT_TRUE(r.ok()) << name << ": " << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->token : "";
+  }
+  std::pair<unsigned, std::string> Send(const std::string& method, const std::string& target, const std::string& body,
+                                        const std::string& caller, const std::string& type = "application/json") {
+    std::map<std::string, std::string> h{{"Content-Type", type}};
+    if (tokens_.count(caller)) h["Authorization"] = "Bearer " + tokens_[caller];
+    auto reply = HttpRequest(port_, method, target, body, h);
+    return {reply.status, reply.body};
+  }
+  int64_t Report(const std::string& who, double lon, double lat) {
+    auto r = Send("POST", "/api/v1/cases",
+                  R"({"channel":"resident_app","description":"暖气不热","location":{"lon":)" + std::to_string(lon) +
+                      R"(,"lat":)" + std::to_string(lat) + R"(},"reporter":{"name":"王女士","phone":"13800001234"}})",
+                  who);
+    EXPECT_EQ(r.first, 201u) << r.second;
+    return r.first == 201 ? json::parse(r.second).at("id").as_int64() : 0;
+  }
+  void Act(int64_t id, const std::string& body) {
+    auto r = Send("POST", "/api/v1/cases/" + std::to_string(id) + "/actions", body, "dispatcher");
+    EXPECT_EQ(r.first, 200u) << body << ": " << r.second;
+  }
+
+  std::map<std::string, RouteSpec> Table() {
+    const std::set<std::string> everyone = {"resident", "grid_worker", "operator", "unit_staff",
+                                            "leader",   "admin",       "apikey"};
+    const std::set<std::string> all_and_anonymous = {"resident", "grid_worker", "operator", "unit_staff",
+                                                     "leader",   "admin",       "apikey",   "anonymous"};
+    auto get = [](std::string target) { return [target](bool) { return Call{"GET", target, ""}; }; };
+    auto case_target = [this](std::string suffix) {
+      return [this, suffix](bool in) -> std::string {
+        return "/api/v1/cases/" + std::to_string(in ? in_case_ : out_case_) + suffix;
+      };
+    };
+    std::map<std::string, RouteSpec> t;
+    t["healthz"] = {all_and_anonymous, Scoped::kNo, 200, get("/healthz")};
+    t["metrics"] = {all_and_anonymous, Scoped::kNo, 200, get("/metrics")};
+    t["auth.login"] = {all_and_anonymous, Scoped::kNo, 200, [](bool) {
+                         return Call{"POST", "/api/v1/auth/login",
+                                     R"({"username":"leader","password":"correct horse leader"})"};
+                       }};
+    t["auth.me"] = {everyone, Scoped::kNo, 200, get("/api/v1/auth/me")};
+    // Logout is checked with its own sessions below; here: who may reach it at all.
+    t["auth.logout"] = {};
+    t["divisions.get"] = {all_and_anonymous, Scoped::kNo, 200, get("/api/v1/divisions/371302004")};
+    t["grids.get"] = {all_and_anonymous, Scoped::kNo, 200, get("/api/v1/grids/371302004001001")};
+    t["grids.list"] = {all_and_anonymous, Scoped::kNo, 200, get("/api/v1/grids?bbox=118.3,35.0,118.4,35.1")};
+    t["locate"] = {all_and_anonymous, Scoped::kNo, 200, get("/api/v1/locate?lon=118.345&lat=35.045")};
+    t["units.list"] = {everyone, Scoped::kNo, 200, get("/api/v1/units")};
+    t["categories.list"] = {everyone, Scoped::kNo, 200, get("/api/v1/categories")};
+    t["routing_rules.list"] = {everyone, Scoped::kNo, 200, get("/api/v1/routing-rules")};
+    t["calendars.list"] = {everyone, Scoped::kNo, 200, get("/api/v1/calendars")};
+    t["calendars.get"] = {everyone, Scoped::kNo, 200, get("/api/v1/calendars/cn-national")};
+    t["routing.explain"] = {everyone, Scoped::kNo, 200, get("/api/v1/routing?category=0101&territory=371302004001001")};
+    t["track"] = {all_and_anonymous, Scoped::kNo, 200, [this](bool) { return Call{"GET", "/api/v1/track/" + in_code_, ""}; }};
+
+    const std::set<std::string> reporters = {"resident", "grid_worker", "operator", "unit_staff", "apikey"};
+    t["cases.create"] = {reporters, Scoped::kNo, 201, [](bool) {
+                           return Call{"POST", "/api/v1/cases",
+                                       R"({"channel":"resident_app","description":"路灯不亮","grid":"371302004001001"})"};
+                         }};
+    const std::set<std::string> readers = {"resident", "grid_worker", "operator", "unit_staff", "leader", "admin", "apikey"};
+    t["cases.list"] = {readers, Scoped::kNo, 200, get("/api/v1/cases")};
+    t["cases.get"] = {readers, Scoped::kRead, 200, [case_target](bool in) { return Call{"GET", case_target("")(in), ""}; }};
+    t["cases.routing"] = {readers, Scoped::kRead, 200,
+                          [case_target](bool in) { return Call{"GET", case_target("/routing")(in), ""}; }};
+    t["cases.reveal"] = {{"operator", "unit_staff"}, Scoped::kRead, 200, [case_target](bool in) {
+                           return Call{"POST", case_target("/reveal")(in), R"({"reason":"回访核实诉求"})"};
+                         }};
+    // 督办 (urge) may be taken by operators and leaders in any open state; grid workers and unit staff
+    // hold case.act but the transition table refuses them this action.
+    t["cases.act"] = {{"operator", "leader"}, Scoped::kAct, 200, [case_target](bool in) {
+                        return Call{"POST", case_target("/actions")(in), R"({"action":"urge","note":"请尽快处理"})"};
+                      }};
+    t["stats"] = {{"operator", "leader", "admin", "apikey"}, Scoped::kRead, 200, [](bool in) {
+                    return Call{"GET", std::string("/api/v1/stats?under=") + (in ? "371302004001" : "371302004002"), ""};
+                  }};
+
+    const std::set<std::string> editors = {"operator", "admin"};
+    t["units.create"] = {editors, Scoped::kNo, 201, [](bool) {
+                           return Call{"POST", "/api/v1/units", R"({"name":"临时单位","kind":"department","territory":"371302"})"};
+                         }};
+    t["units.put"] = {editors, Scoped::kNo, 200, [this](bool) {
+                        return Call{"PUT", "/api/v1/units/" + std::to_string(unit_b_),
+                                    R"({"name":"兰山区住建局","kind":"department","territory":"371302"})"};
+                      }};
+    t["categories.create"] = {editors, Scoped::kNo, 201, [this](bool) {
+                                const std::string code = std::to_string(50 + (++serial_ % 40));
+                                return Call{"POST", "/api/v1/categories",
+                                            R"({"code":")" + code + R"(","name":"测试","limits":{"acknowledge":{"kind":"working_hours","amount":2},"handle":{"kind":"working_days","amount":2},"verify":{"kind":"working_days","amount":1}},"level":"street"})"};
+                              }};
+    t["categories.put"] = {editors, Scoped::kNo, 200, [](bool) {
+                             return Call{"PUT", "/api/v1/categories/01",
+                                         R"({"code":"01","name":"供热","limits":{"acknowledge":{"kind":"working_hours","amount":2},"handle":{"kind":"working_days","amount":2},"verify":{"kind":"working_days","amount":1}},"level":"county"})"};
+                           }};
+    t["routing_rules.create"] = {editors, Scoped::kNo, 201, [this](bool) {
+                                   return Call{"POST", "/api/v1/routing-rules",
+                                               "{\"category\":\"01\",\"territory\":\"371302004\",\"unit\":" +
+                                                   std::to_string(unit_a_) + "}"};
+                                 }};
+    t["routing_rules.put"] = {editors, Scoped::kNo, 200, [this](bool) {
+                                return Call{"PUT", "/api/v1/routing-rules/1",
+                                            "{\"category\":\"01\",\"territory\":\"371302\",\"unit\":" +
+                                                std::to_string(unit_a_) + "}"};
+                              }};
+    t["routing_rules.delete"] = {editors, Scoped::kNo, 200, [this](bool) {
+                                   RoutingRule r;
+                                   r.category = "01";
+                                   r.territory = "371302004001";
+                                   r.unit = unit_a_;
+                                   auto put = reference_->PutRoutingRule(r);
+                                   EXPECT_TRUE(put.ok());
+                                   return Call{"DELETE", "/api/v1/routing-rules/" + std::to_string(put.ok() ? put->id : 0), ""};
+                                 }};
+    t["calendars.put"] = {editors, Scoped::kNo, 200, [this](bool) {
+                            auto cal = Send("GET", "/api/v1/calendars/cn-national", "", "dispatcher");
+                            return Call{"PUT", "/api/v1/calendars/cn-national", cal.second};
+                          }};
+    t["attachments.create"] = {{"resident", "grid_worker", "operator", "unit_staff", "apikey"}, Scoped::kNo, 201,
+                               [](bool) { return Call{"POST", "/api/v1/attachments", kPng, "image/png"}; }};
+    t["attachments.get"] = {everyone, Scoped::kNo, 200,
+                            [this](bool) { return Call{"GET", "/api/v1/attachments/" + attachment_, ""}; }};
+    return t;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<app::TerritoryService> territory_;
+  std::unique_ptr<app::ReferenceService> reference_;
+  std::unique_ptr<app::CaseService> cases_;
+  std::unique_ptr<app::AccountService> accounts_;
+  std::unique_ptr<app::AttachmentStore> attachments_;
+  http::Router router_;
+  http::Metrics metrics_;
+  http::Offload offload_{4};
+  std::unique_ptr<http::Server> server_;
+  unsigned short port_ = 0;
+  std::map<std::string, std::string> tokens_;
+  int64_t unit_a_ = 0, unit_b_ = 0, in_case_ = 0, out_case_ = 0;
+  std::string in_code_, attachment_;
+  int serial_ = 0;
+};
+
+TEST_F(AccessMatrix, RoutesAreAllInTheTable) {
+  const auto table = Table();
+  std::set<std::string> registered;
+  for (const auto& r : router_.Routes()) {
+    registered.insert(r.name);
+    EXPECT_TRUE(table.count(r.name)) << "route " << r.name << " (" << r.pattern
+                                     << ") has no entry in the access matrix: say who may call it";
+  }
+  for (const auto& [name, spec] : table) EXPECT_TRUE(registered.count(name)) << "no route named " << name;
+}
+
+TEST_F(AccessMatrix, EveryRouteEveryRoleInAndOutOfScope) {
+  const auto table = Table();
+  for (const auto& r : router_.Routes()) {
+    auto it = table.find(r.name);
+    if (it == table.end() || !it->second.make) continue;
+    const RouteSpec& spec = it->second;
+    for (const std::string& caller : kCallers) {
+      for (bool in : {true, false}) {
+        if (!in && spec.scoped == Scoped::kNo) continue;
+        const Call call = spec.make(in);
+        unsigned expect;
+        if (!spec.allowed.count(caller))
+          expect = caller == "anonymous" && r.permission != Permission::kPublic ? 401u : 403u;
+        else if (in)
+          expect = spec.ok;
+        else
+          expect = spec.scoped == Scoped::kRead ? 404u : 403u;
+        auto reply = Send(call.method, call.target, call.body, caller, call.content_type);
+        EXPECT_EQ(reply.first, expect) << r.name << " as " << caller << (in ? " in scope" : " out of scope") << ": "
+                                       << call.method << " " << call.target << " → " << reply.second;
+      }
+    }
+  }
+}
+
+TEST_F(AccessMatrix, LogoutEndsOnlyThatSession) {
+  const std::string extra = Login("operator");
+  auto out = Send("POST", "/api/v1/auth/logout", "", "anonymous");
+  EXPECT_EQ(out.first, 401u);
+  std::map<std::string, std::string> h{{"Authorization", "Bearer " + extra}};
+  EXPECT_EQ(HttpRequest(port_, "POST", "/api/v1/auth/logout", "", h).status, 200u);
+  EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/auth/me", "", h).status, 401u);
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", "", "operator").first, 200u);  // the other session lives on
+  EXPECT_EQ(Send("POST", "/api/v1/auth/logout", "", "apikey").first, 400u);
+}
+
+TEST_F(AccessMatrix, ListsShowOnlyCasesInScope) {
+  auto ids = [&](const std::string& caller) {
+    auto r = Send("GET", "/api/v1/cases", "", caller);
+    EXPECT_EQ(r.first, 200u) << r.second;
+    std::set<int64_t> out;
+    const json::value v = json::parse(r.second);
+    for (const auto& c : v.at("cases").as_array()) out.insert(c.at("id").as_int64());
+    return out;
+  };
+  EXPECT_TRUE(ids("grid_worker").count(in_case_));
+  EXPECT_FALSE(ids("grid_worker").count(out_case_));
+  EXPECT_EQ(ids("unit_staff"), std::set<int64_t>{in_case_});
+  EXPECT_EQ(ids("resident"), std::set<int64_t>{in_case_});
+  EXPECT_EQ(ids("resident2"), std::set<int64_t>{out_case_});
+  EXPECT_TRUE(ids("dispatcher").count(out_case_));
+  EXPECT_EQ(Send("GET", "/api/v1/cases?under=371302004002", "", "operator").first, 404u);
+}
+
+TEST_F(AccessMatrix, BadOrEndedCredentialsAre401) {
+  std::map<std::string, std::string> h{{"Authorization", "Bearer cgs_not-a-real-token"}};
+  auto r = HttpRequest(port_, "GET", "/api/v1/units", "", h);
+  EXPECT_EQ(r.status, 401u);
+  EXPECT_EQ(r.headers["www-authenticate"], "Bearer");
+  h["Authorization"] = "Basic b3BlcmF0b3I6eA==";
+  EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/units", "", h).status, 401u);
+  ASSERT_TRUE(accounts_->DisableUser("leader", {"test", ""}).ok());
+  EXPECT_EQ(Send("GET", "/api/v1/units", "", "leader").first, 401u);
+  ASSERT_TRUE(accounts_->RevokeApiKey("apikey", {"test", ""}).ok());
+  EXPECT_EQ(Send("GET", "/api/v1/units", "", "apikey").first, 401u);
+  // Cookies are never credentials.
+  h = {{"Cookie", "token=" + tokens_["operator"]}};
+  EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/units", "", h).status, 401u);
+}
+
+}  // namespace
+}  // namespace civicgrid
