@@ -1,0 +1,55 @@
+// ParseTarget on hostile targets (undecodable UTF-8, NUL). No server.
+#include "http/message.h"
+
+#include <gtest/gtest.h>
+
+namespace civicgrid::http {
+namespace {
+
+TEST(ParseTarget, DecodesUtf8SegmentsAndQuery) {
+  Request request;
+  ASSERT_TRUE(ParseTarget("/api/v1/grids/%E7%AC%AC1?name=%E7%BD%91%E6%A0%BC&x=%C3%A9", request).ok());
+  EXPECT_EQ(request.path, "/api/v1/grids/第1");
+  ASSERT_EQ(request.segments.size(), 4u);
+  EXPECT_EQ(request.segments[3], "第1");
+  EXPECT_EQ(request.Query("name"), "网格");
+  EXPECT_EQ(request.Query("x"), "é");
+}
+
+TEST(ParseTarget, RejectsDecodedTextThatIsNotUtf8OrHoldsNul) {
+  const char* targets[] = {
+      "/a/%C3%28",         // truncated sequence
+      "/a/%80",            // stray continuation byte
+      "/a/%C0%AF",         // overlong '/'
+      "/a/%E0%80%AF",      // overlong '/', three bytes
+      "/a/%ED%A0%80",      // surrogate
+      "/a/%F4%90%80%80",   // above U+10FFFF
+      "/a/%00",            // NUL
+      "/a/b%00.txt",
+      "/a?q=%FF",          // query value
+      "/a?%FF=1",          // query key
+      "/a?q=a%00b",
+      "/a?%00",
+  };
+  for (const char* target : targets) {
+    Request request;
+    request.path = "unchanged";
+    auto parsed = ParseTarget(target, request);
+    ASSERT_FALSE(parsed.ok()) << target;
+    EXPECT_EQ(parsed.error().code, "invalid_argument") << target;
+    EXPECT_EQ(parsed.error().field, "target") << target;
+    EXPECT_EQ(request.path, "unchanged") << target;
+  }
+}
+
+TEST(ParseTarget, RejectsMalformedTargets) {
+  Request request;
+  EXPECT_FALSE(ParseTarget("", request).ok());
+  EXPECT_FALSE(ParseTarget("*", request).ok());
+  EXPECT_FALSE(ParseTarget("/a b", request).ok());
+  EXPECT_FALSE(ParseTarget("/a%zz", request).ok());
+  EXPECT_FALSE(ParseTarget("/\xC3\xA9", request).ok());  // raw bytes must be percent-encoded
+}
+
+}  // namespace
+}  // namespace civicgrid::http
