@@ -1,5 +1,6 @@
-// ParseTarget on hostile targets (undecodable UTF-8, NUL). No server.
-#include "http/message.h"
+// ParseTarget on hostile targets (undecodable UTF-8, NUL) and FromBeast, the conversion of a parsed
+// Beast request into a Request. No server.
+#include "http/beast_request.h"
 
 #include <gtest/gtest.h>
 
@@ -49,6 +50,47 @@ TEST(ParseTarget, RejectsMalformedTargets) {
   EXPECT_FALSE(ParseTarget("/a b", request).ok());
   EXPECT_FALSE(ParseTarget("/a%zz", request).ok());
   EXPECT_FALSE(ParseTarget("/\xC3\xA9", request).ok());  // raw bytes must be percent-encoded
+}
+
+TEST(FromBeast, FillsTheRequest) {
+  BeastRequest message{Verb::post, "/api/v1/cases/7/actions?dry=1", 11};
+  message.set("Content-Type", "application/json");
+  message.insert("X-Thing", "a");
+  message.insert("x-thing", "b");
+  message.set("X-Request-Id", "abc-123");
+  message.body() = R"({"action":"accept"})";
+  Request request;
+  request.remote = "127.0.0.1:5000";
+  ASSERT_TRUE(FromBeast(message, request).ok());
+  EXPECT_EQ(request.method, Verb::post);
+  EXPECT_EQ(request.path, "/api/v1/cases/7/actions");
+  EXPECT_EQ(request.segments, (std::vector<std::string>{"api", "v1", "cases", "7", "actions"}));
+  EXPECT_EQ(request.Query("dry"), "1");
+  EXPECT_EQ(request.Header("content-type"), "application/json");
+  EXPECT_EQ(request.headers.at("x-thing"), "a, b");
+  EXPECT_EQ(request.id, "abc-123");
+  EXPECT_EQ(request.body, R"({"action":"accept"})");
+  EXPECT_EQ(request.remote, "127.0.0.1:5000");
+}
+
+TEST(FromBeast, RefusedTargetKeepsTheRawPathForLogs) {
+  BeastRequest message{Verb::get, "/api/%FF?q=1", 11};
+  message.body() = "kept";
+  Request request;
+  auto converted = FromBeast(message, request);
+  ASSERT_FALSE(converted.ok());
+  EXPECT_EQ(converted.error().field, "target");
+  EXPECT_EQ(request.path, "/api/%FF");
+  EXPECT_FALSE(request.id.empty());
+  EXPECT_EQ(message.body(), "kept");
+}
+
+TEST(RequestIdFor, KeepsPlainIdsOnly) {
+  EXPECT_EQ(RequestIdFor("abc-123_x.y"), "abc-123_x.y");
+  EXPECT_NE(RequestIdFor("bad id"), "bad id");
+  EXPECT_NE(RequestIdFor(std::string(65, 'a')), std::string(65, 'a'));
+  EXPECT_NE(RequestIdFor(""), RequestIdFor(""));
+  EXPECT_EQ(RequestIdFor("").size(), 17u);
 }
 
 }  // namespace

@@ -23,20 +23,18 @@
 #include <boost/json/value.hpp>
 
 #include <atomic>
-#include <cctype>
 #include <cmath>
 #include <condition_variable>
 #include <csignal>
-#include <cstdio>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "common/log.h"
+#include "http/beast_request.h"
 #include "http/static_files.h"
 
 namespace civicgrid::http {
@@ -69,25 +67,6 @@ void DescribeServerMetrics(Metrics& metrics) {
 
 bool IsRouterPath(std::string_view path) {
   return path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/metrics";
-}
-
-// A client-supplied request id is kept when it is short and plain.
-bool PlainId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
-              c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-std::string NewRequestId() {
-  static const unsigned prefix = std::random_device{}() & 0xffffffu;
-  static std::atomic<unsigned long long> counter{0};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%06x-%010llx", prefix, counter.fetch_add(1, std::memory_order_relaxed) + 1);
-  return buf;
 }
 
 bool HeaderSafe(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
@@ -335,7 +314,8 @@ asio::awaitable<void> Server::Impl::Accept() {
     auto peer = socket.remote_endpoint(endpoint_ec);
     auto conn = std::make_shared<Connection>(std::move(socket));
     if (!endpoint_ec) {
-      conn->remote = peer.address().to_string() + ":" + std::to_string(peer.port());
+      const std::string address = peer.address().to_string();
+      conn->remote = (peer.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(peer.port());
     }
     {
       std::lock_guard lock(mu);
@@ -540,22 +520,12 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
       break;  // timeout, reset or a closed connection: nobody to answer
     }
     auto& message = parser.get();
-    request.method = message.method();
     request.remote = conn->remote;
-    std::string_view client_id = message["X-Request-Id"];
-    request.id = PlainId(client_id) ? std::string(client_id) : NewRequestId();
     if (!ec) {
       version = message.version();
       keep_alive = message.keep_alive();
-      for (const auto& field : message) {
-        std::string name(field.name_string());
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        auto [it, inserted] = request.headers.try_emplace(std::move(name), field.value());
-        if (!inserted) (it->second += ", ") += field.value();
-      }
-      if (auto parsed = ParseTarget(message.target(), request); !parsed) {
-        request.path = std::string(message.target().substr(0, message.target().find('?')));
-        response = JsonError(400, parsed.error());
+      if (auto converted = FromBeast(message, request); !converted) {
+        response = JsonError(400, converted.error());
         keep_alive = false;
       } else if (const WebSocketRoute* ws_route = FindWebSocket(message, request)) {
         auto session = OpenWebSocket(*ws_route, request);
@@ -566,7 +536,6 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
         }
         response = JsonError(session.error());
       } else {
-        request.body = std::move(message.body());
         try {
           response = co_await Handle(request);
         } catch (const std::exception& e) {
@@ -580,6 +549,8 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
         }
       }
     } else {
+      request.method = message.method();
+      request.id = RequestIdFor(message["X-Request-Id"]);
       request.path = std::string(message.target().substr(0, message.target().find('?')));
     }
     if (request.route.empty()) request.route = "unmatched";
