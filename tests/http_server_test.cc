@@ -36,6 +36,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "http/static_files.h"
+
 namespace civicgrid::http {
 namespace {
 
@@ -202,9 +204,15 @@ void ExpectJsonError(const HttpResponse& response, unsigned status, std::string_
   EXPECT_TRUE(body.at("error").at("message").is_string());
 }
 
-void ExpectSecurityHeaders(const HttpResponse& response) {
+constexpr std::string_view kApiPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+// The headers of every response; `policy` is the Content-Security-Policy expected.
+void ExpectSecurityHeaders(const HttpResponse& response, std::string_view policy = kApiPolicy) {
   EXPECT_EQ(response["X-Content-Type-Options"], "nosniff");
   EXPECT_EQ(response["X-Frame-Options"], "DENY");
+  EXPECT_EQ(response["Referrer-Policy"], "no-referrer");
+  EXPECT_EQ(response["Content-Security-Policy"], policy);
+  EXPECT_EQ(response.count("Content-Security-Policy"), 1u);
   EXPECT_FALSE(response["X-Request-Id"].empty());
 }
 
@@ -318,7 +326,7 @@ TEST(HttpServer, StaticFilesWithContentTypes) {
     auto response = client.Get(target);
     EXPECT_EQ(response.result_int(), 200u) << target;
     EXPECT_EQ(response[bhttp::field::content_type], type) << target;
-    ExpectSecurityHeaders(response);
+    ExpectSecurityHeaders(response, kUiContentSecurityPolicy);
   }
   EXPECT_EQ(client.Get("/assets/app.js").body(), "console.log('app');");
 
@@ -333,6 +341,7 @@ TEST(HttpServer, StaticFilesWithContentTypes) {
   auto cached = client.Call(Verb::get, "/assets/style.css", {}, {{"If-None-Match", etag}});
   EXPECT_EQ(cached.result_int(), 304u);
   EXPECT_TRUE(cached.body().empty());
+  ExpectSecurityHeaders(cached, kUiContentSecurityPolicy);
 
   ExpectJsonError(client.Call(Verb::post, "/index.html"), 405, "method_not_allowed");
 }
@@ -346,7 +355,10 @@ TEST(HttpServer, SinglePageAppFallbackAndMissingFiles) {
   auto route = client.Get("/divisions/110101");
   EXPECT_EQ(route.result_int(), 200u);
   EXPECT_EQ(route.body(), "<html>civicgrid app</html>");
-  ExpectJsonError(client.Get("/assets/missing.js"), 404, "not_found");
+  ExpectSecurityHeaders(route, kUiContentSecurityPolicy);
+  auto missing = client.Get("/assets/missing.js");
+  ExpectJsonError(missing, 404, "not_found");
+  ExpectSecurityHeaders(missing);  // an error, not a UI file
   ExpectJsonError(client.Get("/.env"), 404, "not_found");
   // Unknown API paths never fall back to the UI.
   ExpectJsonError(client.Get("/api/unknown"), 404, "not_found");

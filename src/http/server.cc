@@ -69,6 +69,20 @@ bool IsRouterPath(std::string_view path) {
   return path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/metrics";
 }
 
+// Content-Security-Policy of every response that does not bring its own (API, errors, pages).
+constexpr const char* kApiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+// The headers every response carries; a Content-Security-Policy already set is kept.
+void SetSecurityHeaders(bhttp::fields& fields, const std::string& request_id) {
+  fields.set("X-Content-Type-Options", "nosniff");
+  fields.set("X-Frame-Options", "DENY");
+  fields.set("Referrer-Policy", "no-referrer");
+  if (fields.find("Content-Security-Policy") == fields.end()) {
+    fields.set("Content-Security-Policy", kApiContentSecurityPolicy);
+  }
+  fields.set("X-Request-Id", request_id);
+}
+
 bool HeaderSafe(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
 
 bool IsParseError(const beast::error_code& ec) {
@@ -388,9 +402,7 @@ asio::awaitable<void> Server::Impl::RunWebSocket(std::shared_ptr<Connection> con
   // bad handshake) just before writing it: count it there, as Serve() does for other responses.
   ws.set_option(websocket::stream_base::decorator([&](websocket::response_type& res) {
     res.set(bhttp::field::server, "civicgrid");
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("X-Frame-Options", "DENY");
-    res.set("X-Request-Id", request.id);
+    SetSecurityHeaders(res.base(), request.id);
     status = res.result_int();
     seconds = std::chrono::duration<double>(Clock::now() - start).count();
     metrics.CounterAdd(kRequests, {{"route", request.route}, {"method", method}, {"status", std::to_string(status)}});
@@ -564,9 +576,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
     for (const auto& [name, value] : response.headers) {
       if (!name.empty() && HeaderSafe(name) && HeaderSafe(value)) out.insert(name, value);
     }
-    out.set("X-Content-Type-Options", "nosniff");
-    out.set("X-Frame-Options", "DENY");
-    out.set("X-Request-Id", request.id);
+    SetSecurityHeaders(out.base(), request.id);
     const size_t body_bytes = response.body.size();
     const bool no_body = response.status < 200 || response.status == 204 || response.status == 304;
     if (request.method == Verb::head) {

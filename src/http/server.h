@@ -2,10 +2,14 @@
 //
 // Requests under /api/, /healthz and /metrics go to the Router; other GET/HEAD requests are served
 // from ServerOptions::static_root (or, without a built UI, "/" answers a page saying so). Every
-// response carries X-Content-Type-Options: nosniff, X-Frame-Options: DENY and X-Request-Id (the
-// client's X-Request-Id when it is short and plain, else a generated one). Each request is logged
-// as an "http.request" event and counted in the Metrics. Handler exceptions become 500 JSON errors;
-// malformed HTTP gets 400 and the connection is closed; a body over max_body_bytes gets 413.
+// response carries X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy:
+// no-referrer, a Content-Security-Policy and X-Request-Id (the client's X-Request-Id when it is short
+// and plain, else a generated one). The policy is the web UI's (kUiContentSecurityPolicy in
+// static_files.h) on the UI's files, and "default-src 'none'; frame-ancestors 'none'" on everything
+// else (API, errors, pages). Each request is logged as an "http.request" event and counted in the
+// Metrics. Handler exceptions become 500 JSON errors; malformed HTTP gets 400 and the connection is
+// closed; a body over max_body_bytes gets 413, a header over max_header_bytes 431; a target whose
+// decoded path or query is not UTF-8 or holds a NUL gets 400.
 //
 // A WebSocket upgrade request for a path registered with AddWebSocket() is handed to that endpoint
 // instead (counted and logged like any request, under the endpoint's name); every other request,
