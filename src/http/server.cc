@@ -476,21 +476,29 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
   bool first = true;
   bool linger = false;
+  // A request's whole header must arrive by this deadline, however it trickles in: read_timeout from
+  // the connection's start for the first request, from its first byte for later ones.
+  Clock::time_point header_deadline = Clock::now() + options.read_timeout;
   for (;;) {
     if (stopping) break;
     if (buffer.size() == 0) {
       // Wait for the first byte of the next request (idle keep-alive time after the first one).
-      stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+      if (first) {
+        stream.expires_at(header_deadline);
+      } else {
+        stream.expires_after(options.idle_timeout);
+      }
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
       if (ec) break;
       buffer.commit(n);
     }
+    if (!first) header_deadline = Clock::now() + options.read_timeout;
     first = false;
 
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
-    stream.expires_after(options.read_timeout);
+    stream.expires_at(header_deadline);
     auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
     (void)header_n;
     if (stopping && header_ec) break;
@@ -506,7 +514,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
         ec = cont_ec;
       }
       if (!ec) {
-        stream.expires_after(options.read_timeout);
+        stream.expires_after(options.read_timeout);  // for the whole body, however it trickles in
         auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         (void)body_n;
         ec = body_ec;
