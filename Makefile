@@ -6,8 +6,15 @@ RELEASE := build/release
 ASAN := build/asan
 DB ?= var/demo.db
 LISTEN ?= 127.0.0.1:8080
+FUZZ := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= fuzz_json_body fuzz_geojson fuzz_http_request
+# The longest input each fuzz target is given, in bytes.
+FUZZ_MAX_LEN_fuzz_json_body := 8192
+FUZZ_MAX_LEN_fuzz_geojson := 16384
+FUZZ_MAX_LEN_fuzz_http_request := 16384
 
-.PHONY: demo test deps build build-asan web clean
+.PHONY: demo test deps build build-asan web clean fuzz fuzz-build
 
 ## demo: install what is missing, build (Release), create the demo database if absent, serve on $(LISTEN)
 demo: deps build web
@@ -19,6 +26,24 @@ demo: deps build web
 ## test: install what is missing, build with AddressSanitizer + UBSan, run every test through CTest
 test: deps build-asan web
 	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
+
+## fuzz: install clang if missing, build the fuzz targets with libFuzzer in $(FUZZ), run each in turn for $(FUZZ_SECONDS) s
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do $(MAKE) fuzz-run-$$t || exit 1; done
+
+fuzz-build:
+	@scripts/install-deps.sh --with-fuzz
+	@cmake -S . -B $(FUZZ) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCIVICGRID_FUZZ=ON \
+	  -DCIVICGRID_TESTS=OFF >/dev/null
+	@cmake --build $(FUZZ) -j $(JOBS) --target $(FUZZ_TARGETS)
+
+# One target over its working corpus $(FUZZ)/corpus-NAME, seeded from fuzz/corpus/NAME (which is never
+# written); new inputs land in the working corpus, crashes in $(FUZZ)/artifacts-NAME/. Fails on a crash.
+fuzz-run-%:
+	@mkdir -p $(FUZZ)/corpus-$* $(FUZZ)/artifacts-$*
+	@cp -n fuzz/corpus/$*/* $(FUZZ)/corpus-$*/
+	$(FUZZ)/fuzz/$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN_$*) -timeout=10 -rss_limit_mb=4096 \
+	  -print_final_stats=1 -artifact_prefix=$(FUZZ)/artifacts-$*/ $(FUZZ)/corpus-$*
 
 deps:
 	@scripts/install-deps.sh

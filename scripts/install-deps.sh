@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages civicgrid builds and runs with. Idempotent and quiet when all is present.
-# Usage: scripts/install-deps.sh [--with-browser]
+# Usage: scripts/install-deps.sh [--with-fuzz]
+#   --with-fuzz  also clang and its libFuzzer/sanitizer runtimes, for `make fuzz`
 set -euo pipefail
+
+with_fuzz=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-fuzz) with_fuzz=1 ;;
+    *) echo "install-deps: unknown option '$arg' (usage: scripts/install-deps.sh [--with-fuzz])" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   build-essential cmake pkg-config git
@@ -9,6 +18,9 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+if [ "$with_fuzz" -eq 1 ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

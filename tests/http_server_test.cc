@@ -24,17 +24,19 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <set>
-#include <sstream>
+#include <optional>
 #include <stdexcept>
 #include <thread>
+
+#include "http/json_body.h"
+#include "http/static_files.h"
+#include "support/exposition.h"
+#include "support/trickle.h"
 
 namespace civicgrid::http {
 namespace {
@@ -61,6 +63,10 @@ void AddTestRoutes(Router& router, Hooks& hooks) {
                                                    {"x", request.Query("x")},
                                                    {"content_type", request.Header("Content-Type")},
                                                    {"remote_set", !request.remote.empty()}});
+             }));
+  router.Add(Verb::post, "/api/json", "json", Permission::kPublic, SyncHandler([](Request& request) {
+               auto body = JsonObjectBody(request);
+               return body ? Json(200, boost::json::value{{"members", body->size()}}) : JsonError(body.error());
              }));
   router.Add(Verb::get, "/api/throw", "throw", Permission::kPublic, SyncHandler([](Request&) -> Response {
                throw std::runtime_error("handler failed on purpose");
@@ -202,9 +208,15 @@ void ExpectJsonError(const HttpResponse& response, unsigned status, std::string_
   EXPECT_TRUE(body.at("error").at("message").is_string());
 }
 
-void ExpectSecurityHeaders(const HttpResponse& response) {
+constexpr std::string_view kApiPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+// The headers of every response; `policy` is the Content-Security-Policy expected.
+void ExpectSecurityHeaders(const HttpResponse& response, std::string_view policy = kApiPolicy) {
   EXPECT_EQ(response["X-Content-Type-Options"], "nosniff");
   EXPECT_EQ(response["X-Frame-Options"], "DENY");
+  EXPECT_EQ(response["Referrer-Policy"], "no-referrer");
+  EXPECT_EQ(response["Content-Security-Policy"], policy);
+  EXPECT_EQ(response.count("Content-Security-Policy"), 1u);
   EXPECT_FALSE(response["X-Request-Id"].empty());
 }
 
@@ -318,7 +330,7 @@ TEST(HttpServer, StaticFilesWithContentTypes) {
     auto response = client.Get(target);
     EXPECT_EQ(response.result_int(), 200u) << target;
     EXPECT_EQ(response[bhttp::field::content_type], type) << target;
-    ExpectSecurityHeaders(response);
+    ExpectSecurityHeaders(response, kUiContentSecurityPolicy);
   }
   EXPECT_EQ(client.Get("/assets/app.js").body(), "console.log('app');");
 
@@ -333,6 +345,7 @@ TEST(HttpServer, StaticFilesWithContentTypes) {
   auto cached = client.Call(Verb::get, "/assets/style.css", {}, {{"If-None-Match", etag}});
   EXPECT_EQ(cached.result_int(), 304u);
   EXPECT_TRUE(cached.body().empty());
+  ExpectSecurityHeaders(cached, kUiContentSecurityPolicy);
 
   ExpectJsonError(client.Call(Verb::post, "/index.html"), 405, "method_not_allowed");
 }
@@ -346,7 +359,10 @@ TEST(HttpServer, SinglePageAppFallbackAndMissingFiles) {
   auto route = client.Get("/divisions/110101");
   EXPECT_EQ(route.result_int(), 200u);
   EXPECT_EQ(route.body(), "<html>civicgrid app</html>");
-  ExpectJsonError(client.Get("/assets/missing.js"), 404, "not_found");
+  ExpectSecurityHeaders(route, kUiContentSecurityPolicy);
+  auto missing = client.Get("/assets/missing.js");
+  ExpectJsonError(missing, 404, "not_found");
+  ExpectSecurityHeaders(missing);  // an error, not a UI file
   ExpectJsonError(client.Get("/.env"), 404, "not_found");
   // Unknown API paths never fall back to the UI.
   ExpectJsonError(client.Get("/api/unknown"), 404, "not_found");
@@ -391,75 +407,6 @@ TEST(HttpServer, WithoutUiRootAnswersPlaceholderPage) {
   }
 }
 
-// Reads a metric or label name at `i`: [a-zA-Z_] (or ':' for metric names), then also digits.
-size_t ReadName(std::string_view line, size_t& i, bool colon) {
-  size_t start = i;
-  auto ok = [&](char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (colon && c == ':') ||
-           (i > start && std::isdigit(static_cast<unsigned char>(c)));
-  };
-  while (i < line.size() && ok(line[i])) ++i;
-  return i - start;
-}
-
-// True when `line` is `name[{label="value",...}] value`; sets `name`.
-bool ParseSample(std::string_view line, std::string& name) {
-  size_t i = 0;
-  if (!ReadName(line, i, true)) return false;
-  name = std::string(line.substr(0, i));
-  if (i < line.size() && line[i] == '{') {
-    do {
-      ++i;  // '{' or ','
-      if (!ReadName(line, i, false) || line.substr(i, 2) != "=\"") return false;
-      for (i += 2; i < line.size() && line[i] != '"'; ++i) {
-        bool bad_escape = line[i] == '\\' && (i + 1 >= line.size() || !std::strchr("\\\"n", line[++i]));
-        if (bad_escape) return false;
-      }
-      if (i++ >= line.size()) return false;  // the closing quote
-    } while (i < line.size() && line[i] == ',');
-    if (i >= line.size() || line[i++] != '}') return false;
-  }
-  if (i >= line.size() || line[i] != ' ') return false;
-  std::string value(line.substr(i + 1));
-  if (value == "NaN" || value == "+Inf" || value == "-Inf") return true;
-  char* end = nullptr;
-  std::strtod(value.c_str(), &end);
-  return !value.empty() && value.find_first_not_of("0123456789.eE+-") == std::string::npos && *end == '\0';
-}
-
-// Every line of the exposition is a HELP, a TYPE or a sample of a family declared by a TYPE line.
-void ExpectValidExposition(const std::string& text) {
-  std::set<std::string> declared;
-  std::istringstream in(text);
-  std::string line;
-  int samples = 0;
-  ASSERT_TRUE(!text.empty() && text.back() == '\n');
-  while (std::getline(in, line)) {
-    std::string_view view(line);
-    if (view.starts_with("# HELP ") || view.starts_with("# TYPE ")) {
-      size_t i = 7;
-      ASSERT_GT(ReadName(view, i, true), 0u) << line;
-      std::string_view rest = view.substr(i);
-      if (view[2] == 'H') {
-        EXPECT_TRUE(rest.empty() || rest[0] == ' ') << line;
-      } else {
-        EXPECT_TRUE(rest == " counter" || rest == " gauge" || rest == " histogram" || rest == " untyped") << line;
-        EXPECT_TRUE(declared.insert(std::string(view.substr(7, i - 7))).second) << "TYPE twice: " << line;
-      }
-      continue;
-    }
-    std::string name;
-    ASSERT_TRUE(ParseSample(view, name)) << "not exposition format: " << line;
-    bool known = declared.count(name) > 0;
-    for (std::string suffix : {"_bucket", "_sum", "_count"}) {
-      if (name.ends_with(suffix) && declared.count(name.substr(0, name.size() - suffix.size()))) known = true;
-    }
-    EXPECT_TRUE(known) << "sample without TYPE: " << line;
-    ++samples;
-  }
-  EXPECT_GT(samples, 0);
-}
-
 TEST(HttpServer, MetricsExposition) {
   TestServer server;
   server.metrics.AddGaugeCallback("civicgrid_grids", "Grids in the store.", [] { return 42.0; });
@@ -486,7 +433,7 @@ TEST(HttpServer, MetricsExposition) {
   EXPECT_NE(text.find("# TYPE civicgrid_process_start_time_seconds gauge\ncivicgrid_process_start_time_seconds "),
             std::string::npos);
   EXPECT_NE(text.find("civicgrid_grids 42\n"), std::string::npos);
-  ExpectValidExposition(text);
+  testing::ExpectValidExposition(text);
 }
 
 TEST(HttpServer, HandlerExceptionIs500Json) {
@@ -523,6 +470,75 @@ TEST(HttpServer, SlowHeaderIsDisconnected) {
   EXPECT_EQ(data.find("200 OK"), std::string::npos);
   EXPECT_GE(elapsed, 900ms);
   EXPECT_LT(elapsed, 4s);
+}
+
+TEST(HttpServer, SlowlorisClientsAreCutOffWhileOthersAreServed) {
+  ServerOptions options;
+  options.read_timeout = 1s;
+  TestServer server(options);
+  const std::string header = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + std::string(100, 'a') +
+                             "\r\n\r\n";
+  const std::string complete = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  const std::string post = "POST /api/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n";
+  // One byte every 300 ms: each read succeeds long before read_timeout, but the whole never arrives
+  // in time. The header of a first request, of a keep-alive request after a served one, and a body.
+  using testing::Trickle;
+  std::optional<std::chrono::milliseconds> first, later, body;
+  std::thread a([&] { first = Trickle(server.port(), "", header, 300ms); });
+  std::thread b([&] { later = Trickle(server.port(), complete, header, 300ms); });
+  std::thread c([&] { body = Trickle(server.port(), post, std::string(100, 'x'), 300ms); });
+  // Meanwhile other clients are served promptly.
+  auto until = std::chrono::steady_clock::now() + 2500ms;
+  int served = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    Client client(server.port());
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(client.Get("/healthz").result_int(), 200u);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
+    ++served;
+    std::this_thread::sleep_for(100ms);
+  }
+  a.join();
+  b.join();
+  c.join();
+  EXPECT_GE(served, 5);
+  for (const auto& elapsed : {first, later, body}) {
+    ASSERT_TRUE(elapsed.has_value()) << "a trickling client kept its connection";
+    EXPECT_GE(*elapsed, 600ms);
+    EXPECT_LT(*elapsed, 2500ms);
+  }
+}
+
+TEST(HttpServer, TargetThatIsNotUtf8Is400) {
+  TestServer server;
+  for (const char* target : {"/api/v1/divisions/%C3%28", "/api/v1/divisions/%ED%A0%80", "/api/v1/divisions/%C0%AF",
+                             "/api/v1/divisions/a%00b", "/api/echo?q=%FF", "/api/echo?%00=1", "/%FF"}) {
+    Client client(server.port());
+    auto response = client.Get(target);
+    ExpectJsonError(response, 400, "invalid_argument");
+    ExpectSecurityHeaders(response);
+    EXPECT_EQ(boost::json::parse(response.body()).at("error").at("field").as_string(), "target") << target;
+  }
+  Client client(server.port());
+  EXPECT_EQ(client.Get("/api/v1/divisions/%E7%AC%AC1").body(), R"({"code":"第1"})");
+}
+
+TEST(HttpServer, JsonBodiesTooDeepOrNotUtf8Are400) {
+  TestServer server;
+  Client client(server.port());
+  auto field_and_message = [](const HttpResponse& response) {
+    auto error = boost::json::parse(response.body()).at("error");
+    return std::string(error.at("field").as_string()) + ": " + std::string(error.at("message").as_string());
+  };
+  std::string deep = R"({"a":)" + std::string(25, '[') + std::string(25, ']') + "}";
+  auto response = client.Call(Verb::post, "/api/json", deep, {{"Content-Type", "application/json"}});
+  ExpectJsonError(response, 400, "invalid_argument");
+  EXPECT_EQ(field_and_message(response), "body: the body's JSON is nested deeper than 20 levels");
+  response = client.Call(Verb::post, "/api/json", "{\"a\":\"\xC3\x28\"}", {{"Content-Type", "application/json"}});
+  ExpectJsonError(response, 400, "invalid_argument");
+  EXPECT_EQ(field_and_message(response), "body: the body is not valid UTF-8");
+  response = client.Call(Verb::post, "/api/json", R"({"a":"第1网格","b":[1,2]})");
+  EXPECT_EQ(response.body(), R"({"members":2})");
 }
 
 TEST(HttpServer, GracefulStopFinishesInFlightRequest) {

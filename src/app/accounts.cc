@@ -50,16 +50,6 @@ Result<void> CheckAccountName(std::string_view name, std::string_view field) {
   return {};
 }
 
-std::string ClientIp(std::string_view remote) {
-  if (!remote.empty() && remote.front() == '[') {
-    auto close = remote.find(']');
-    return std::string(close == std::string_view::npos ? remote : remote.substr(1, close - 1));
-  }
-  auto colon = remote.rfind(':');
-  if (colon != std::string_view::npos && remote.find(':') == colon) return std::string(remote.substr(0, colon));
-  return std::string(remote);
-}
-
 AccountService::AccountService(store::Store& store, AccountOptions options, Now now)
     : store_(store), options_(options), now_(std::move(now)) {}
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "app/credentials.h"
+#include "common/client_ip.h"
 #include "core/access.h"
 #include "core/territory.h"
 #include "store/store.h"
@@ -115,7 +116,5 @@ Principal PrincipalOf(const store::User& user);
 // Checks a username or API key name: 2–40 of [a-z0-9_.-], starting with a letter or digit.
 Result<void> CheckAccountName(std::string_view name, std::string_view field);
 
-// The client address of "ip:port" or "[v6]:port" (the text itself when it has no port).
-std::string ClientIp(std::string_view remote);
 
 }  // namespace civicgrid::app

@@ -18,6 +18,7 @@
 #include "http/auth_routes.h"
 #include "http/live_routes.h"
 #include "http/offload.h"
+#include "http/rate_limit.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -63,7 +64,12 @@ int Serve(const Config& config, const ServeArgs& args) {
   http::Router router;
   http::Metrics metrics;
   http::Offload offload(32);
-  router.SetGuard(http::MakeGuard(accounts, nullptr));
+  // Public routes and anonymous requests: a burst of 120, then 10 a second per client address.
+  http::RateLimiter limiter(http::RateLimiter::Options{120, 10, 100000});
+  router.SetGuard(http::MakeGuard(accounts, [&limiter](const http::Request& r) -> int64_t {
+    const auto d = limiter.Take(ClientIp(r.remote));
+    return d.allowed ? 0 : d.retry_after_seconds;
+  }));
   http::AddApiRoutes(router, http::ApiServices{territory, reference, cases, accounts, attachments, offload, metrics});
   store::Store& the_store = **store;
   metrics.AddGaugeCallback("civicgrid_store_commits", "Transactions committed by the store's writer",

@@ -1,9 +1,12 @@
 #include "http/json_body.h"
 
+#include <boost/json/error.hpp>
 #include <boost/json/parse.hpp>
 
 #include <charconv>
 #include <cmath>
+
+#include "common/utf8.h"
 
 namespace civicgrid::http {
 namespace json = boost::json;
@@ -21,8 +24,14 @@ const json::value* Member(const json::object& o, std::string_view key) {
 
 Result<json::object> JsonObjectBody(const Request& req) {
   if (req.body.empty()) return Error::InvalidArgument("the body must be a JSON object", "body");
+  if (!IsValidUtf8(req.body)) return Error::InvalidArgument("the body is not valid UTF-8", "body");
+  json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
-  json::value v = json::parse(req.body, ec);
+  json::value v = json::parse(req.body, ec, {}, options);
+  if (ec == json::error::too_deep)
+    return Error::InvalidArgument("the body's JSON is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+                                  "body");
   if (ec) return Error::InvalidArgument("the body is not valid JSON: " + ec.message(), "body");
   if (!v.is_object()) return Error::InvalidArgument("the body must be a JSON object", "body");
   return std::move(v.as_object());

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,7 +17,12 @@
 
 namespace civicgrid::http {
 
-// The body as a JSON object (400 naming "body" if it is not one).
+// How deeply a request body's JSON may nest arrays and objects ({"a":[1]} is 2 levels).
+inline constexpr std::size_t kMaxJsonDepth = 20;
+
+// The body as a JSON object. Fails with invalid_argument naming "body" when the body is empty, not
+// valid UTF-8, not valid JSON, nested deeper than kMaxJsonDepth, or not an object; the message says
+// which.
 Result<boost::json::object> JsonObjectBody(const Request& req);
 
 // Typed members: absent (or null) → nullopt; present with the wrong type → an error naming `key`.

@@ -2,14 +2,15 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-
-#include "common/json.h"
 #include <boost/json/value.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
 #include <algorithm>
 #include <cctype>
+
+#include "common/json.h"
+#include "common/utf8.h"
 
 namespace civicgrid::http {
 namespace {
@@ -25,6 +26,11 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// Decoded text from a request target must be UTF-8 without NUL bytes.
+bool CleanText(std::string_view text) {
+  return text.find('\0') == std::string_view::npos && IsValidUtf8(text);
 }
 
 }  // namespace
@@ -48,17 +54,23 @@ Result<void> ParseTarget(std::string_view target, Request& request) {
   auto parsed = boost::urls::parse_origin_form(target);
   if (!parsed) return Error::InvalidArgument("malformed request target", "target");
   const boost::urls::url_view& url = *parsed;
-  request.target = std::string(target);
-  request.path = url.path();
-  if (request.path.empty()) request.path = "/";
-  request.segments.clear();
-  for (auto segment : url.segments()) request.segments.push_back(std::string(segment));
+  std::string path = url.path();
+  if (!CleanText(path))
+    return Error::InvalidArgument("the decoded path is not valid UTF-8 or contains a NUL byte", "target");
+  std::vector<std::string> segments;
+  for (auto segment : url.segments()) segments.push_back(std::string(segment));
   // "/a/" yields a trailing empty segment; treat "/a/" like "/a".
-  if (!request.segments.empty() && request.segments.back().empty()) request.segments.pop_back();
-  request.query.clear();
+  if (!segments.empty() && segments.back().empty()) segments.pop_back();
+  std::map<std::string, std::string> query;
   for (auto param : url.params(boost::urls::encoding_opts(/*space_as_plus=*/true))) {
-    request.query.insert_or_assign(std::string(param.key), std::string(param.value));
+    if (!CleanText(param.key) || !CleanText(param.value))
+      return Error::InvalidArgument("a decoded query parameter is not valid UTF-8 or contains a NUL byte", "target");
+    query.insert_or_assign(std::string(param.key), std::string(param.value));
   }
+  request.target = std::string(target);
+  request.path = path.empty() ? "/" : std::move(path);
+  request.segments = std::move(segments);
+  request.query = std::move(query);
   return {};
 }
 

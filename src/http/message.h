@@ -57,7 +57,9 @@ struct Request {
 };
 
 // Fills target, path, segments and query from a request-target in origin form ("/p?q").
-// Fails with invalid_argument if the target is not a valid origin-form target.
+// Fails with invalid_argument (field "target"), leaving `request` unchanged, if the target is not a
+// valid origin-form target or if its decoded path, a query key or a query value is not valid UTF-8
+// or contains a NUL byte.
 Result<void> ParseTarget(std::string_view target, Request& request);
 
 // One HTTP response. `headers` are extra headers (e.g. Allow, Cache-Control, Location).

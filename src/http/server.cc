@@ -23,20 +23,18 @@
 #include <boost/json/value.hpp>
 
 #include <atomic>
-#include <cctype>
 #include <cmath>
 #include <condition_variable>
 #include <csignal>
-#include <cstdio>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "common/log.h"
+#include "http/beast_request.h"
 #include "http/static_files.h"
 
 namespace civicgrid::http {
@@ -71,23 +69,18 @@ bool IsRouterPath(std::string_view path) {
   return path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/metrics";
 }
 
-// A client-supplied request id is kept when it is short and plain.
-bool PlainId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
-              c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
+// Content-Security-Policy of every response that does not bring its own (API, errors, pages).
+constexpr const char* kApiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
-std::string NewRequestId() {
-  static const unsigned prefix = std::random_device{}() & 0xffffffu;
-  static std::atomic<unsigned long long> counter{0};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%06x-%010llx", prefix, counter.fetch_add(1, std::memory_order_relaxed) + 1);
-  return buf;
+// The headers every response carries; a Content-Security-Policy already set is kept.
+void SetSecurityHeaders(bhttp::fields& fields, const std::string& request_id) {
+  fields.set("X-Content-Type-Options", "nosniff");
+  fields.set("X-Frame-Options", "DENY");
+  fields.set("Referrer-Policy", "no-referrer");
+  if (fields.find("Content-Security-Policy") == fields.end()) {
+    fields.set("Content-Security-Policy", kApiContentSecurityPolicy);
+  }
+  fields.set("X-Request-Id", request_id);
 }
 
 bool HeaderSafe(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
@@ -335,7 +328,8 @@ asio::awaitable<void> Server::Impl::Accept() {
     auto peer = socket.remote_endpoint(endpoint_ec);
     auto conn = std::make_shared<Connection>(std::move(socket));
     if (!endpoint_ec) {
-      conn->remote = peer.address().to_string() + ":" + std::to_string(peer.port());
+      const std::string address = peer.address().to_string();
+      conn->remote = (peer.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(peer.port());
     }
     {
       std::lock_guard lock(mu);
@@ -408,9 +402,7 @@ asio::awaitable<void> Server::Impl::RunWebSocket(std::shared_ptr<Connection> con
   // bad handshake) just before writing it: count it there, as Serve() does for other responses.
   ws.set_option(websocket::stream_base::decorator([&](websocket::response_type& res) {
     res.set(bhttp::field::server, "civicgrid");
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("X-Frame-Options", "DENY");
-    res.set("X-Request-Id", request.id);
+    SetSecurityHeaders(res.base(), request.id);
     status = res.result_int();
     seconds = std::chrono::duration<double>(Clock::now() - start).count();
     metrics.CounterAdd(kRequests, {{"route", request.route}, {"method", method}, {"status", std::to_string(status)}});
@@ -484,21 +476,29 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
   bool first = true;
   bool linger = false;
+  // A request's whole header must arrive by this deadline, however it trickles in: read_timeout from
+  // the connection's start for the first request, from its first byte for later ones.
+  Clock::time_point header_deadline = Clock::now() + options.read_timeout;
   for (;;) {
     if (stopping) break;
     if (buffer.size() == 0) {
       // Wait for the first byte of the next request (idle keep-alive time after the first one).
-      stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+      if (first) {
+        stream.expires_at(header_deadline);
+      } else {
+        stream.expires_after(options.idle_timeout);
+      }
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
       if (ec) break;
       buffer.commit(n);
     }
+    if (!first) header_deadline = Clock::now() + options.read_timeout;
     first = false;
 
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
-    stream.expires_after(options.read_timeout);
+    stream.expires_at(header_deadline);
     auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
     (void)header_n;
     if (stopping && header_ec) break;
@@ -514,7 +514,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
         ec = cont_ec;
       }
       if (!ec) {
-        stream.expires_after(options.read_timeout);
+        stream.expires_after(options.read_timeout);  // for the whole body, however it trickles in
         auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         (void)body_n;
         ec = body_ec;
@@ -540,22 +540,12 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
       break;  // timeout, reset or a closed connection: nobody to answer
     }
     auto& message = parser.get();
-    request.method = message.method();
     request.remote = conn->remote;
-    std::string_view client_id = message["X-Request-Id"];
-    request.id = PlainId(client_id) ? std::string(client_id) : NewRequestId();
     if (!ec) {
       version = message.version();
       keep_alive = message.keep_alive();
-      for (const auto& field : message) {
-        std::string name(field.name_string());
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        auto [it, inserted] = request.headers.try_emplace(std::move(name), field.value());
-        if (!inserted) (it->second += ", ") += field.value();
-      }
-      if (auto parsed = ParseTarget(message.target(), request); !parsed) {
-        request.path = std::string(message.target().substr(0, message.target().find('?')));
-        response = JsonError(400, parsed.error());
+      if (auto converted = FromBeast(message, request); !converted) {
+        response = JsonError(400, converted.error());
         keep_alive = false;
       } else if (const WebSocketRoute* ws_route = FindWebSocket(message, request)) {
         auto session = OpenWebSocket(*ws_route, request);
@@ -566,7 +556,6 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
         }
         response = JsonError(session.error());
       } else {
-        request.body = std::move(message.body());
         try {
           response = co_await Handle(request);
         } catch (const std::exception& e) {
@@ -580,6 +569,8 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
         }
       }
     } else {
+      request.method = message.method();
+      request.id = RequestIdFor(message["X-Request-Id"]);
       request.path = std::string(message.target().substr(0, message.target().find('?')));
     }
     if (request.route.empty()) request.route = "unmatched";
@@ -593,9 +584,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
     for (const auto& [name, value] : response.headers) {
       if (!name.empty() && HeaderSafe(name) && HeaderSafe(value)) out.insert(name, value);
     }
-    out.set("X-Content-Type-Options", "nosniff");
-    out.set("X-Frame-Options", "DENY");
-    out.set("X-Request-Id", request.id);
+    SetSecurityHeaders(out.base(), request.id);
     const size_t body_bytes = response.body.size();
     const bool no_body = response.status < 200 || response.status == 204 || response.status == 304;
     if (request.method == Verb::head) {

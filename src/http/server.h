@@ -2,10 +2,17 @@
 //
 // Requests under /api/, /healthz and /metrics go to the Router; other GET/HEAD requests are served
 // from ServerOptions::static_root (or, without a built UI, "/" answers a page saying so). Every
-// response carries X-Content-Type-Options: nosniff, X-Frame-Options: DENY and X-Request-Id (the
-// client's X-Request-Id when it is short and plain, else a generated one). Each request is logged
-// as an "http.request" event and counted in the Metrics. Handler exceptions become 500 JSON errors;
-// malformed HTTP gets 400 and the connection is closed; a body over max_body_bytes gets 413.
+// response carries X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy:
+// no-referrer, a Content-Security-Policy and X-Request-Id (the client's X-Request-Id when it is short
+// and plain, else a generated one). The policy is the web UI's (kUiContentSecurityPolicy in
+// static_files.h) on the UI's files, and "default-src 'none'; frame-ancestors 'none'" on everything
+// else (API, errors, pages). Each request is logged as an "http.request" event and counted in the
+// Metrics. Handler exceptions become 500 JSON errors; malformed HTTP gets 400 and the connection is
+// closed; a body over max_body_bytes gets 413, a header over max_header_bytes 431; a target whose
+// decoded path or query is not UTF-8 or holds a NUL gets 400. A request's header must arrive within
+// read_timeout in all (from the connection's start for its first request, from its first byte for
+// later ones) and its body within read_timeout after that, however slowly they trickle in; otherwise
+// the connection is closed without an answer.
 //
 // A WebSocket upgrade request for a path registered with AddWebSocket() is handed to that endpoint
 // instead (counted and logged like any request, under the endpoint's name); every other request,
@@ -41,7 +48,7 @@ struct ServerOptions {
   std::string docs_path = "/api/v1/docs";         // linked from the "UI not built" page
   std::size_t max_body_bytes = 1 << 20;           // larger request bodies get 413
   std::size_t max_header_bytes = 16 * 1024;       // larger request headers get 431
-  std::chrono::milliseconds read_timeout{15000};  // to read one request's header, and its body
+  std::chrono::milliseconds read_timeout{15000};  // to read one request's whole header, and its body
   std::chrono::milliseconds idle_timeout{60000};  // keep-alive: wait for the next request
   std::chrono::milliseconds write_timeout{30000}; // to write one response
   std::chrono::milliseconds shutdown_timeout{10000};  // Stop(): how long in-flight requests may take

@@ -151,6 +151,7 @@ Response StaticFiles::Serve(const Request& request) const {
     response.status = 304;
     response.content_type.clear();
     response.With("ETag", etag).With("Cache-Control", cache);
+    response.With("Content-Security-Policy", std::string(kUiContentSecurityPolicy));
     return response;
   }
   std::ifstream in(*file, std::ios::binary);
@@ -161,6 +162,7 @@ Response StaticFiles::Serve(const Request& request) const {
   body.resize(static_cast<size_t>(in.gcount()));
   Response response = Text(200, std::move(body), std::string(ContentTypeFor(name)));
   response.With("ETag", etag).With("Cache-Control", cache);
+  response.With("Content-Security-Policy", std::string(kUiContentSecurityPolicy));
   return response;
 }
 
