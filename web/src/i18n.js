@@ -2,15 +2,14 @@
 // "singular | plural" form picked by params.n. zh-CN is the default; the choice is kept in
 // localStorage and can be forced with ?lang=en or ?lang=zh-CN in the address.
 import { ref, readonly } from 'vue'
-import zhCN from './locales/zh-CN.js'
-import en from './locales/en.js'
+import { MESSAGES } from './locales/index.js'
 
 export const DEFAULT_LOCALE = 'zh-CN'
 export const LOCALES = [
   { code: 'zh-CN', label: '中文' },
   { code: 'en', label: 'EN' },
 ]
-export const MESSAGES = { 'zh-CN': zhCN, en }
+export { MESSAGES }
 const STORAGE_KEY = 'civicgrid.locale'
 
 function lookup(dict, key) {

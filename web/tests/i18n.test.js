@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import zhCN from '../src/locales/zh-CN.js'
-import en from '../src/locales/en.js'
+import { MESSAGES } from '../src/i18n.js'
+
 import { translate, hasMessage } from '../src/i18n.js'
 
 function flatten(obj, prefix = '') {
@@ -14,8 +14,8 @@ function flatten(obj, prefix = '') {
   return out
 }
 
-const zh = flatten(zhCN)
-const eng = flatten(en)
+const zh = flatten(MESSAGES['zh-CN'])
+const eng = flatten(MESSAGES.en)
 const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
 test('zh-CN and en have the same keys', () => {
