@@ -185,9 +185,23 @@ class AccessMatrix : public ::testing::Test {
     EXPECT_EQ(r.first, 201u) << r.second;
     return r.first == 201 ? json::parse(r.second).at("id").as_int64() : 0;
   }
-  void Act(int64_t id, const std::string& body) {
-    auto r = Send("POST", "/api/v1/cases/" + std::to_string(id) + "/actions", body, "dispatcher");
+  void Act(int64_t id, const std::string& body, const std::string& who = "dispatcher") {
+    auto r = Send("POST", "/api/v1/cases/" + std::to_string(id) + "/actions", body, who);
     EXPECT_EQ(r.first, 200u) << body << ": " << r.second;
+  }
+  // The tracking code of a new case waiting for its callback: the grid worker reports and handles it
+  // on the spot, the command center verifies it.
+  std::string VerifiedCaseCode() {
+    auto r = Send("POST", "/api/v1/cases",
+                  R"({"channel":"grid_worker","description":"井盖松动","grid":"371302004001001","category":"0101"})",
+                  "grid_worker");
+    EXPECT_EQ(r.first, 201u) << r.second;
+    if (r.first != 201) return "";
+    const json::value v = json::parse(r.second);
+    const int64_t id = v.at("id").as_int64();
+    Act(id, R"({"action":"self_handle","note":"已就地固定"})", "grid_worker");
+    Act(id, R"({"action":"verify_pass"})");
+    return v.at("tracking_code").as_string().c_str();
   }
 
   std::map<std::string, RouteSpec> Table() {
@@ -289,6 +303,37 @@ class AccessMatrix : public ::testing::Test {
                                [](bool) { return Call{"POST", "/api/v1/attachments", kPng, "image/png"}; }};
     t["attachments.get"] = {everyone, Scoped::kNo, 200,
                             [this](bool) { return Call{"GET", "/api/v1/attachments/" + attachment_, ""}; }};
+    t["cases.count"] = {readers, Scoped::kNo, 200, get("/api/v1/cases/count?status=dispatched")};
+
+    // The public resident page.
+    t["public.report"] = {all_and_anonymous, Scoped::kNo, 201, [](bool) {
+                            return Call{"POST", "/api/v1/public/reports",
+                                        R"({"description":"路灯不亮","grid":"371302004001001"})"};
+                          }};
+    t["public.attachments"] = {all_and_anonymous, Scoped::kNo, 201,
+                               [](bool) { return Call{"POST", "/api/v1/public/attachments", kPng, "image/png"}; }};
+    t["track.evaluate"] = {all_and_anonymous, Scoped::kNo, 200, [this](bool) {
+                             return Call{"POST", "/api/v1/track/" + VerifiedCaseCode() + "/evaluation",
+                                         R"({"evaluation":"satisfied","note":"很快就修好了"})"};
+                           }};
+
+    // Administration: admin@371302004001 manages accounts inside 甲社区.
+    t["users.list"] = {{"admin"}, Scoped::kNo, 200, get("/api/v1/users")};
+    t["users.create"] = {{"admin"}, Scoped::kNo, 201, [this](bool) {
+                           return Call{"POST", "/api/v1/users",
+                                       R"({"username":"worker)" + std::to_string(++serial_) +
+                                           R"(","grants":["grid_worker@371302004001002"]})"};
+                         }};
+    t["users.disable"] = {{"admin"}, Scoped::kNo, 200, [this](bool) {
+                            const std::string name = "gone" + std::to_string(++serial_);
+                            AddUser(name, {"grid_worker@371302004001001"});
+                            return Call{"POST", "/api/v1/users/" + name + "/disable", ""};
+                          }};
+    t["grids.import"] = {editors, Scoped::kNo, 200, [](bool) {
+                           return Call{"POST", "/api/v1/grids/import",
+                                       FeatureCollection({SquareFeature("371302004001001", 118.34, 35.04, 118.35, 35.05)}),
+                                       "application/geo+json"};
+                         }};
     return t;
   }
 
@@ -373,6 +418,97 @@ TEST_F(AccessMatrix, ListsShowOnlyCasesInScope) {
   EXPECT_EQ(ids("resident2"), std::set<int64_t>{out_case_});
   EXPECT_TRUE(ids("dispatcher").count(out_case_));
   EXPECT_EQ(Send("GET", "/api/v1/cases?under=371302004002", "", "operator").first, 404u);
+}
+
+TEST_F(AccessMatrix, AnAdminManagesOnlyAccountsInsideItsTerritory) {
+  // A grant outside 甲社区 (or everywhere) cannot be handed out.
+  for (const char* grant : {"operator@371302004", "operator@", "grid_worker@371302004002001"}) {
+    auto r = Send("POST", "/api/v1/users", std::string(R"({"username":"outsider","grants":[")") + grant + ""]}", "admin");
+    EXPECT_EQ(r.first, 403u) << grant << ": " << r.second;
+  }
+  // Unit staff of unit B (territory 兰山区) lie outside it too; residents are anyone's.
+  auto unit_b = Send("POST", "/api/v1/users",
+                     R"({"username":"staff-b","grants":["unit_staff#)" + std::to_string(unit_b_) + ""]}", "admin");
+  EXPECT_EQ(unit_b.first, 403u) << unit_b.second;
+  auto resident = Send("POST", "/api/v1/users", R"({"username":"walk-in","grants":["resident"]})", "admin");
+  ASSERT_EQ(resident.first, 201u) << resident.second;
+  const json::value created = json::parse(resident.second);
+  EXPECT_GE(created.at("password").as_string().size(), 12u) << "a generated password is answered once";
+  EXPECT_TRUE(accounts_->Login("walk-in", created.at("password").as_string().c_str(), "127.0.0.1:1").ok());
+
+  // The list leaves out the dispatcher (operator@371302004); disabling it reads as absent.
+  auto list = Send("GET", "/api/v1/users", "", "admin");
+  ASSERT_EQ(list.first, 200u);
+  std::set<std::string> names;
+  for (const auto& u : json::parse(list.second).at("users").as_array()) names.insert(u.at("username").as_string().c_str());
+  EXPECT_TRUE(names.count("grid_worker") && names.count("walk-in"));
+  EXPECT_FALSE(names.count("dispatcher"));
+  EXPECT_FALSE(list.second.find("password") != std::string::npos) << "no hash or password is listed";
+  EXPECT_EQ(Send("POST", "/api/v1/users/dispatcher/disable", "", "admin").first, 404u);
+  EXPECT_EQ(Send("POST", "/api/v1/users/admin/disable", "", "admin").first, 409u);
+  // Bad input names the field.
+  auto bad = Send("POST", "/api/v1/users", R"({"username":"x y","grants":["resident"]})", "admin");
+  EXPECT_EQ(bad.first, 400u);
+  EXPECT_NE(bad.second.find("\"username\""), std::string::npos) << bad.second;
+  bad = Send("POST", "/api/v1/users", R"({"username":"nogrants","grants":[]})", "admin");
+  EXPECT_EQ(bad.first, 400u);
+  EXPECT_NE(bad.second.find("\"grants\""), std::string::npos) << bad.second;
+}
+
+TEST_F(AccessMatrix, GridImportStaysInsideTheCallersTerritory) {
+  auto r = Send("POST", "/api/v1/grids/import",
+                FeatureCollection({SquareFeature("371302004002001", 118.34, 35.05, 118.36, 35.06)}), "operator",
+                "application/geo+json");
+  EXPECT_EQ(r.first, 403u) << r.second;
+  EXPECT_NE(r.second.find("\"community\""), std::string::npos) << r.second;
+  auto broken = Send("POST", "/api/v1/grids/import", R"({"type":"FeatureCollection","features":[{"type":"Feature"}]})",
+                     "operator", "application/geo+json");
+  EXPECT_EQ(broken.first, 400u) << broken.second;
+  auto ok = Send("POST", "/api/v1/grids/import",
+                 FeatureCollection({SquareFeature("371302004001002", 118.35, 35.04, 118.361, 35.05)}), "operator",
+                 "application/geo+json");
+  EXPECT_EQ(ok.first, 200u) << ok.second;
+  // The territory was reloaded: the widened grid answers a point it did not hold before.
+  auto where = Send("GET", "/api/v1/locate?lon=118.3605&lat=35.045", "", "anonymous");
+  EXPECT_NE(where.second.find("\"inside\":true"), std::string::npos) << where.second;
+}
+
+TEST_F(AccessMatrix, AResidentReportsTracksAndRatesWithoutAnAccount) {
+  auto r = Send("POST", "/api/v1/public/reports",
+                R"({"description":"楼道灯坏了","location":{"lon":118.345,"lat":35.045},"reporter":{"name":"李先生","phone":"13900002222"},"channel":"hotline"})",
+                "anonymous");
+  ASSERT_EQ(r.first, 201u) << r.second;
+  const json::value v = json::parse(r.second);
+  EXPECT_FALSE(v.as_object().contains("id")) << "the public answer carries no internal id";
+  const std::string code = v.at("tracking_code").as_string().c_str();
+  auto tracked = Send("GET", "/api/v1/track/" + code, "", "anonymous");
+  ASSERT_EQ(tracked.first, 200u);
+  EXPECT_EQ(tracked.second.find("13900002222"), std::string::npos);
+  EXPECT_EQ(tracked.second.find("李先生"), std::string::npos);
+  // Recorded as a resident's report from the resident page, whatever channel was sent; no account.
+  auto list = Send("GET", "/api/v1/cases?channel=resident_app&q=%E6%A5%BC%E9%81%93", "", "dispatcher");
+  ASSERT_EQ(list.first, 200u);
+  const auto& found = json::parse(list.second).at("cases").as_array();
+  ASSERT_EQ(found.size(), 1u) << list.second;
+  // Nobody's own report: residents with accounts do not see it.
+  EXPECT_EQ(Send("GET", "/api/v1/cases/" + std::to_string(found[0].at("id").as_int64()), "", "resident").first, 404u);
+
+  // Rating is refused until the case waits for its callback.
+  auto early = Send("POST", "/api/v1/track/" + code + "/evaluation", R"({"evaluation":"satisfied"})", "anonymous");
+  EXPECT_EQ(early.first, 409u) << early.second;
+  auto bad = Send("POST", "/api/v1/track/" + code + "/evaluation", R"({"evaluation":"great"})", "anonymous");
+  EXPECT_EQ(bad.first, 400u);
+  EXPECT_NE(bad.second.find("\"evaluation\""), std::string::npos);
+  EXPECT_EQ(Send("POST", "/api/v1/track/0000-0000-0000/evaluation", R"({"evaluation":"satisfied"})", "anonymous").first,
+            404u);
+
+  const std::string ready = VerifiedCaseCode();
+  auto rated = Send("POST", "/api/v1/track/" + ready + "/evaluation", R"({"evaluation":"basically_satisfied"})",
+                    "anonymous");
+  ASSERT_EQ(rated.first, 200u) << rated.second;
+  EXPECT_NE(rated.second.find("\"evaluated\""), std::string::npos) << rated.second;
+  auto again = Send("POST", "/api/v1/track/" + ready + "/evaluation", R"({"evaluation":"unsatisfied"})", "anonymous");
+  EXPECT_EQ(again.first, 409u) << "rated once";
 }
 
 TEST_F(AccessMatrix, BadOrEndedCredentialsAre401) {

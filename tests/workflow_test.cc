@@ -373,7 +373,7 @@ TEST(TransitionTable, RolesAsWrittenByHand) {
       {A::kResolve, {R::kUnitStaff}},
       {A::kVerifyPass, {R::kGridWorker, R::kOperator}},
       {A::kVerifyFail, {R::kGridWorker, R::kOperator}},
-      {A::kCallback, {R::kOperator}},
+      {A::kCallback, {R::kOperator, R::kResident}},
       {A::kReopen, {R::kOperator}},
       {A::kClose, {R::kOperator}},
       {A::kSupervise, {R::kOperator, R::kLeader}},

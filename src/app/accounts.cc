@@ -297,4 +297,18 @@ Result<void> AccountService::Audit(const std::string& action, const std::string&
   });
 }
 
+bool MayManage(const Principal& admin, const std::vector<Grant>& grants,
+               const std::function<std::string(int64_t unit)>& unit_territory) {
+  for (const Grant& g : grants) {
+    if (g.role == Role::kResident) continue;
+    std::string where = g.territory;
+    if (g.unit) {
+      where = unit_territory ? unit_territory(g.unit) : "";
+      if (where.empty() && !CoversTerritory(admin, Permission::kAccountAdmin, "")) return false;
+    }
+    if (!CoversTerritory(admin, Permission::kAccountAdmin, where)) return false;
+  }
+  return true;
+}
+
 }  // namespace civicgrid::app

@@ -116,5 +116,12 @@ Principal PrincipalOf(const store::User& user);
 // Checks a username or API key name: 2–40 of [a-z0-9_.-], starting with a letter or digit.
 Result<void> CheckAccountName(std::string_view name, std::string_view field);
 
+// Whether `admin` may manage (add, see, disable) an account holding `grants`: each grant's territory
+// lies inside one of the admin's account.admin territories — a unit grant's unit territory, from
+// `unit_territory` ("" when unknown); a resident grant is anyone's to manage; a grant everywhere needs
+// an admin everywhere.
+bool MayManage(const Principal& admin, const std::vector<Grant>& grants,
+               const std::function<std::string(int64_t unit)>& unit_territory);
+
 
 }  // namespace civicgrid::app

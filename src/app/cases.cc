@@ -142,6 +142,16 @@ Result<ReportAnswer> CaseService::Report(const ReportInput& in, const Caller& ca
     Denied(caller, "cases", "case.report");
     return Error::Forbidden("you may not report cases", "role");
   }
+  return ReportAs(in, caller.who.name, *role, caller.who.name);
+}
+
+Result<ReportAnswer> CaseService::ReportPublicly(ReportInput in) {
+  in.channel = Channel::kResidentApp;
+  return ReportAs(in, "public", Role::kResident, "");
+}
+
+Result<ReportAnswer> CaseService::ReportAs(const ReportInput& in, const std::string& actor, Role role,
+                                           const std::string& reporter_account) {
   if (in.idempotency_key.size() > 200)
     return Error::InvalidArgument("Idempotency-Key is longer than 200 characters", "Idempotency-Key");
   if (in.description.empty()) return Error::InvalidArgument("description is required", "description");
@@ -175,7 +185,7 @@ Result<ReportAnswer> CaseService::Report(const ReportInput& in, const Caller& ca
   draft.territory = place->territory;
   draft.reporter_name = in.reporter_name;
   draft.reporter_phone = in.reporter_phone;
-  draft.reporter_account = caller.who.name;
+  draft.reporter_account = reporter_account;
   draft.attachments = in.attachments;
   const Unit* center = ref->routing().CenterAtOrAbove(draft.territory, Level::kStreet);
   draft.center = center ? center->id : 0;
@@ -186,8 +196,8 @@ Result<ReportAnswer> CaseService::Report(const ReportInput& in, const Caller& ca
 
   ActionRequest req;
   req.action = Action::kReport;
-  req.actor = caller.who.name;
-  req.role = *role;
+  req.actor = actor;
+  req.role = role;
   req.at = in.at ? in.at : now_();
   ActionContext ctx;
   ctx.calendar = &ref->CalendarOf("");
@@ -220,9 +230,42 @@ Result<ReportAnswer> CaseService::Report(const ReportInput& in, const Caller& ca
 }
 
 Result<Case> CaseService::Act(int64_t id, const ActInput& in, const Caller& caller) {
+  const Action action = in.request.action;
+  return ActAs(id, in, caller.who.name, [&](const Case& before) -> Result<Role> {
+    const ActDecision decision = DecideAct(caller.who, before, action);
+    if (decision.kind == ActDecision::Kind::kOutOfScope)
+      return Error::Forbidden("case " + std::to_string(before.id) + " is outside your scope", "id");
+    if (decision.kind == ActDecision::Kind::kRoleRefused)
+      return Error::Forbidden("your role " + std::string(RoleName(decision.role)) + " may not " +
+                                  std::string(ActionName(action)) + " this case",
+                              "role");
+    return decision.role;
+  }, caller);
+}
+
+Result<CaseView> CaseService::RateByTrackingCode(const std::string& tracking_code, Evaluation evaluation,
+                                                 const std::string& note) {
+  auto view = Track(tracking_code);
+  if (!view) return view.error();
+  ActInput in;
+  in.request.action = Action::kCallback;
+  in.request.evaluation = evaluation;
+  in.request.note = note;
+  const std::string code = view->c.tracking_code;
+  const Caller nobody{Principal{}, ""};
+  auto r = ActAs(view->c.id, in, "public", [&](const Case& before) -> Result<Role> {
+    if (before.tracking_code != code) return Error::NotFound("no case has tracking code '" + code + "'", "code");
+    return Role::kResident;
+  }, nobody);
+  if (!r) return r.error();
+  return View(std::move(*r));
+}
+
+Result<Case> CaseService::ActAs(int64_t id, const ActInput& in, const std::string& actor, const Decide& decide,
+                                const Caller& caller) {
   auto ref = reference_.snapshot();
   ActionRequest req = in.request;
-  req.actor = caller.who.name;
+  req.actor = actor;
   if (!req.at) req.at = now_();
   if (req.attachments.size() > 20) return Error::InvalidArgument("at most 20 attachments", "attachments");
   for (const auto& a : req.attachments)
@@ -235,14 +278,9 @@ Result<Case> CaseService::Act(int64_t id, const ActInput& in, const Caller& call
     if (!found) return found.error();
     if (!*found) return Error::NotFound("no case has id " + std::to_string(id), "id");
     const Case& before = **found;
-    const ActDecision decision = DecideAct(caller.who, before, req.action);
-    if (decision.kind == ActDecision::Kind::kOutOfScope)
-      return Error::Forbidden("case " + std::to_string(id) + " is outside your scope", "id");
-    if (decision.kind == ActDecision::Kind::kRoleRefused)
-      return Error::Forbidden("your role " + std::string(RoleName(decision.role)) + " may not " +
-                                  std::string(ActionName(req.action)) + " this case",
-                              "role");
-    req.role = decision.role;
+    auto role = decide(before);
+    if (!role) return role.error();
+    req.role = *role;
     if (req.at < before.updated_at) req.at = before.updated_at;  // clocks of other writers may lag a little
 
     ActionContext ctx;
@@ -331,7 +369,8 @@ Result<Case> CaseService::Act(int64_t id, const ActInput& in, const Caller& call
     return {};
   });
   if (!r) {
-    if (r.error().code == "forbidden") Denied(caller, CaseTarget(id), std::string(ActionName(req.action)));
+    if (r.error().code == "forbidden" && !caller.who.name.empty())
+      Denied(caller, CaseTarget(id), std::string(ActionName(req.action)));
     return r.error();
   }
   Publish(after, event);
@@ -417,6 +456,18 @@ Result<CaseView> CaseService::Track(const std::string& tracking_code) {
 }
 
 Result<store::CasePage> CaseService::List(store::CaseFilter filter, const Caller& caller) {
+  auto scoped = Scoped(std::move(filter), caller);
+  if (!scoped) return scoped.error();
+  return store_.ListCases(*scoped);
+}
+
+Result<int64_t> CaseService::Count(store::CaseFilter filter, const Caller& caller) {
+  auto scoped = Scoped(std::move(filter), caller);
+  if (!scoped) return scoped.error();
+  return store_.CountMatching(*scoped);
+}
+
+Result<store::CaseFilter> CaseService::Scoped(store::CaseFilter filter, const Caller& caller) {
   if (!filter.now) filter.now = now_();
   if (!filter.under.empty() && !CoversTerritory(caller.who, Permission::kCaseRead, filter.under)) {
     // Residents and unit staff list their own cases; a territory filter inside them is fine.
@@ -426,7 +477,7 @@ Result<store::CasePage> CaseService::List(store::CaseFilter filter, const Caller
     }
   }
   filter.scope = ScopeOf(caller.who, Permission::kCaseRead);
-  return store_.ListCases(filter);
+  return filter;
 }
 
 Result<RoutingDecision> CaseService::ExplainRouting(const std::string& category, const std::string& territory) {

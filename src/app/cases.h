@@ -80,6 +80,11 @@ class CaseService {
   // field: location/lon/lat/grid/address, description, category, channel, attachments.
   Result<ReportAnswer> Report(const ReportInput& input, const Caller& caller);
 
+  // Intake from the public resident page, without an account: the channel is resident_app, the role
+  // resident, the actor "public" and there is no reporter account — the tracking code is the
+  // reporter's only handle on the case.
+  Result<ReportAnswer> ReportPublicly(ReportInput input);
+
   // Applies one action to case `id`: not_found if no such case; forbidden (audited) when no grant of
   // the caller covers the case or none of their roles may take the action; then the table decides.
   Result<Case> Act(int64_t id, const ActInput& input, const Caller& caller);
@@ -89,8 +94,14 @@ class CaseService {
   Result<CaseView> Get(int64_t id, const Caller& caller);
   // The public tracking view by tracking code (no caller: the code is the secret).
   Result<CaseView> Track(const std::string& tracking_code);
+  // The reporter's own rating through the tracking code: the callback action, by role resident and
+  // actor "public", with `evaluation` and an optional note. not_found for an unknown code; conflict
+  // (field action) unless the case waits for its callback (verified).
+  Result<CaseView> RateByTrackingCode(const std::string& tracking_code, Evaluation evaluation, const std::string& note);
   // Cases in the caller's scope matching `filter`; a `filter.under` outside the scope is not_found.
   Result<store::CasePage> List(store::CaseFilter filter, const Caller& caller);
+  // How many cases in the caller's scope match `filter` (same rules as List; paging ignored).
+  Result<int64_t> Count(store::CaseFilter filter, const Caller& caller);
 
   // The reporter's name and phone whole, for a caller holding case.reveal whose scope covers the case;
   // `reason` (2–500 characters) is written to the audit log with the reveal.
@@ -123,6 +134,17 @@ class CaseService {
     geo::Point wgs84;
   };
   Result<Located> Locate(const ReportInput& input) const;
+  // The intake itself, for `actor` in `role`; `reporter_account` may be "".
+  Result<ReportAnswer> ReportAs(const ReportInput& input, const std::string& actor, Role role,
+                                const std::string& reporter_account);
+  // Decides who acts on a case inside the transaction: the role to record, or an error.
+  using Decide = std::function<Result<Role>(const Case& before)>;
+  // One action on case `id` by `actor`, the role decided by `decide`; `caller` is for the audit of a
+  // refusal.
+  Result<Case> ActAs(int64_t id, const ActInput& input, const std::string& actor, const Decide& decide,
+                     const Caller& caller);
+  // A filter limited to the caller's read scope (not_found for an `under` outside it).
+  Result<store::CaseFilter> Scoped(store::CaseFilter filter, const Caller& caller);
   Result<CaseView> View(Case c);
   void Publish(const Case& c, const CaseEvent& event);
   // Records an "access.denied" audit entry (best effort: a failure to record is logged, not returned).

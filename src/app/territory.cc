@@ -193,7 +193,16 @@ std::vector<geo::DivisionShape> ComputeDivisionShapes(
   return out;
 }
 
-Result<ImportReport> ImportGrids(store::Store& store, std::string_view geojson) {
+Result<ImportReport> TerritoryService::Import(std::string_view geojson,
+                                              const std::function<bool(const std::string& community)>& allowed) {
+  auto r = ImportGrids(store_, geojson, allowed);
+  if (!r) return r.error();
+  if (auto refreshed = Refresh(); !refreshed) return refreshed.error();
+  return r;
+}
+
+Result<ImportReport> ImportGrids(store::Store& store, std::string_view geojson,
+                                 const std::function<bool(const std::string& community)>& allowed) {
   auto grids = geo::ParseGridCollection(geojson);
   if (!grids) return grids.error();
   if (grids->empty()) return Error::InvalidArgument("the FeatureCollection has no features", "features");
@@ -209,6 +218,10 @@ Result<ImportReport> ImportGrids(store::Store& store, std::string_view geojson) 
       return Error::InvalidArgument("feature " + std::to_string(i) + " (code " + g.code + "): community '" +
                                         g.community + "' does not exist; import its divisions first",
                                     "community");
+    if (allowed && !allowed(g.community))
+      return Error::Forbidden("feature " + std::to_string(i) + " (code " + g.code + "): community '" + g.community +
+                                  "' is outside your territory",
+                              "community");
     for (auto code = std::optional<std::string>(g.community); code; code = ParentCode(*code)) affected.insert(*code);
   }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,6 +66,8 @@ class TerritorySnapshot {
   std::unique_ptr<Shapes> shapes_;
 };
 
+struct ImportReport;
+
 // Holds the current snapshot and reloads it when the store's territory version moves.
 class TerritoryService {
  public:
@@ -73,6 +76,10 @@ class TerritoryService {
   // Loads a new snapshot if the store's version differs from the current one (or none is loaded).
   // Answers true if it swapped.
   Result<bool> Refresh();
+
+  // Imports grids (ImportGrids, with `allowed`) and refreshes the snapshot.
+  Result<ImportReport> Import(std::string_view geojson,
+                                     const std::function<bool(const std::string& community)>& allowed);
 
   // The current snapshot (never null after a successful Refresh).
   std::shared_ptr<const TerritorySnapshot> snapshot() const { return current_.load(); }
@@ -105,7 +112,10 @@ struct ImportReport {
 // Imports a GeoJSON FeatureCollection of grids, all or nothing: every feature must be valid and its
 // community must exist (in the store); the shapes of the affected communities and their ancestors are
 // recomputed; everything is written in one transaction.
-Result<ImportReport> ImportGrids(store::Store& store, std::string_view geojson);
+// `allowed`, when set, is asked for each feature's community code; a community it refuses fails the
+// whole import with forbidden (field "community", naming the feature).
+Result<ImportReport> ImportGrids(store::Store& store, std::string_view geojson,
+                                 const std::function<bool(const std::string& community)>& allowed = nullptr);
 
 // Simplification tolerance in degrees for drawing a division of `level` at coarse zoom.
 double SimplifyTolerance(Level level);

@@ -49,6 +49,7 @@ Result<Config> LoadConfig(const std::string& path_arg) {
       c.key_file = t["security"]["key_file"].value_or(c.key_file);
       c.password_cost = t["security"]["password_cost"].value_or(c.password_cost);
       c.session_hours = t["security"]["session_hours"].value_or(c.session_hours);
+      c.public_writes_per_hour = t["security"]["public_writes_per_hour"].value_or(c.public_writes_per_hour);
       if (auto node = t["attachments"]["max_bytes"]) {
         auto n = node.value_exact<int64_t>();
         if (!n || *n < 1 || static_cast<uint64_t>(*n) > kMaxAttachmentMaxBytes)
@@ -75,6 +76,16 @@ Result<Config> LoadConfig(const std::string& path_arg) {
     if (*end) return Error::InvalidArgument("CIVICGRID_SESSION_HOURS must be a number from 1 to 720", "session_hours");
     c.session_hours = static_cast<int>(n);
   }
+  if (const char* v = std::getenv("CIVICGRID_PUBLIC_WRITES_PER_HOUR"); v && *v) {
+    char* end = nullptr;
+    long n = std::strtol(v, &end, 10);
+    if (*end || n < 1 || n > 100000)
+      return Error::InvalidArgument("CIVICGRID_PUBLIC_WRITES_PER_HOUR must be a number from 1 to 100000",
+                                    "public_writes_per_hour");
+    c.public_writes_per_hour = static_cast<int>(n);
+  }
+  if (c.public_writes_per_hour < 1 || c.public_writes_per_hour > 100000)
+    return Error::InvalidArgument("public_writes_per_hour must be a number from 1 to 100000", "public_writes_per_hour");
   if (c.session_hours < 1 || c.session_hours > 720)
     return Error::InvalidArgument("session_hours must be a number from 1 to 720", "session_hours");
   if (c.password_cost != "interactive" && c.password_cost != "moderate" && c.password_cost != "minimal")

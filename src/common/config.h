@@ -7,10 +7,13 @@
 //   [attachments] dir = "var/attachments"   max_bytes = 10485760 (1 to 1 GiB)
 //   [security] key_file = ""  (the personal-data keyring; "" = the database path + ".key")
 //              password_cost = "interactive" | "moderate" | "minimal"   session_hours = 12 (1 to 720)
+//              public_writes_per_hour = 30 (1 to 100000: reports, photos and ratings per client address
+//              from the public resident page, with a burst of as many)
 //
 // Environment: CIVICGRID_CONFIG (the file), CIVICGRID_LISTEN, CIVICGRID_THREADS, CIVICGRID_WEB_ROOT,
 // CIVICGRID_DB, CIVICGRID_LOG_LEVEL, CIVICGRID_LOG_FORMAT, CIVICGRID_ATTACHMENTS_DIR,
-// CIVICGRID_ATTACHMENT_MAX_BYTES, CIVICGRID_KEY_FILE, CIVICGRID_PASSWORD_COST, CIVICGRID_SESSION_HOURS.
+// CIVICGRID_ATTACHMENT_MAX_BYTES, CIVICGRID_KEY_FILE, CIVICGRID_PASSWORD_COST, CIVICGRID_SESSION_HOURS,
+// CIVICGRID_PUBLIC_WRITES_PER_HOUR.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +35,7 @@ struct Config {
   std::string key_file;                     // keyring of personal-data encryption; "" = db path + ".key"
   std::string password_cost = "interactive";  // argon2id work per password hash
   int session_hours = 12;                   // how long a login session lasts
+  int public_writes_per_hour = 30;          // public reports/photos/ratings per client address and hour
 };
 
 // The keyring file for `config`: key_file, or the SQLite database's path + ".key".

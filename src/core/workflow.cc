@@ -43,7 +43,7 @@ const std::vector<Transition> kTable = {
     {A::kVerifyPass, {S::kResolved}, S::kVerified, {R::kGridWorker, R::kOperator}, ""},
     {A::kVerifyFail, {S::kResolved}, S::kAcknowledged, {R::kGridWorker, R::kOperator},
      "a note; back to the unit for rework (to accepted if it was self-handled)"},
-    {A::kCallback, {S::kVerified}, S::kEvaluated, {R::kOperator}, "an evaluation"},
+    {A::kCallback, {S::kVerified}, S::kEvaluated, {R::kOperator, R::kResident}, "an evaluation"},
     {A::kReopen, {S::kEvaluated}, S::kDispatched, {R::kOperator}, "the evaluation was unsatisfied"},
     {A::kClose, {S::kVerified, S::kEvaluated}, S::kClosed, {R::kOperator}, ""},
     {A::kSupervise, kOpen, std::nullopt, {R::kOperator, R::kLeader}, ""},

@@ -1,8 +1,10 @@
 #include "http/api.h"
 
+#include "http/admin_routes.h"
 #include "http/attachment_routes.h"
 #include "http/auth_routes.h"
 #include "http/case_routes.h"
+#include "http/public_routes.h"
 #include "http/server.h"
 #include "http/territory_routes.h"
 
@@ -16,6 +18,8 @@ void AddApiRoutes(Router& router, const ApiServices& s) {
   AddCaseRoutes(router, case_api);
   AddReferenceRoutes(router, case_api);
   AddAttachmentRoutes(router, s.attachments);
+  AddPublicRoutes(router, PublicApi{s.cases, s.reference, s.territory, s.attachments, s.offload, s.public_writes});
+  AddAdminRoutes(router, AdminApi{s.accounts, s.reference, s.territory, s.offload});
 }
 
 }  // namespace civicgrid::http

@@ -10,6 +10,7 @@
 #include "app/territory.h"
 #include "http/metrics.h"
 #include "http/offload.h"
+#include "http/rate_limit.h"
 #include "http/router.h"
 
 namespace civicgrid::http {
@@ -23,9 +24,11 @@ struct ApiServices {
   app::AttachmentStore& attachments;
   Offload& offload;
   Metrics& metrics;
+  RateLimiter* public_writes = nullptr;  // per-address limit of the public resident page (nullptr: none)
 };
 
-// Registers /healthz, /metrics, the auth, territory, case, reference and attachment routes. The
+// Registers /healthz, /metrics, the auth, territory, case, reference, attachment, public resident-page
+// and administration routes. The
 // router's guard is set separately (Router::SetGuard, see auth_routes.h).
 void AddApiRoutes(Router& router, const ApiServices& services);
 

@@ -142,7 +142,9 @@ Result<std::string_view> MultipartFile(std::string_view content_type, std::strin
   return *file;
 }
 
-Response CreateAttachment(app::AttachmentStore& store, Request& req) {
+}  // namespace
+
+Response CreateAttachment(app::AttachmentStore& store, const Request& req) {
   auto bytes = UploadedFile(req);
   if (!bytes) return JsonError(bytes.error());
   auto a = store.Put(*bytes);
@@ -154,6 +156,8 @@ Response CreateAttachment(app::AttachmentStore& store, Request& req) {
   r.With("Location", url);
   return r;
 }
+
+namespace {
 
 // True when an If-None-Match header value lists `etag` (weak or strong) or is "*".
 bool NoneMatchHits(std::string_view header, std::string_view etag) {

@@ -16,6 +16,10 @@ namespace civicgrid::http {
 // PNG or WebP, whatever the declared Content-Type).
 void AddAttachmentRoutes(Router& router, app::AttachmentStore& store);
 
+// Stores the uploaded file of `request` (see UploadedFile) and answers 201 with its description, or
+// the JSON error.
+Response CreateAttachment(app::AttachmentStore& store, const Request& request);
+
 // The uploaded file of a request: the part named "file" when the request is multipart/form-data (a
 // preamble and an epilogue are ignored, as are other parts), else the whole body. Fails with
 // invalid_argument (field "file") on malformed multipart, no part named "file", or more than one.

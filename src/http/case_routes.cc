@@ -28,19 +28,23 @@ Result<int64_t> CaseId(const Request& req) {
   return id;
 }
 
-Result<app::ReportInput> ParseReport(const Request& req) {
+}  // namespace
+
+Result<app::ReportInput> ParseReport(const Request& req, bool with_channel) {
   auto body = JsonObjectBody(req);
   if (!body) return body.error();
   const json::object& o = *body;
   app::ReportInput in;
-  auto channel = OptString(o, "channel", 40);
-  if (!channel) return channel.error();
-  if (!*channel) return Error::InvalidArgument("channel is required", "channel");
-  auto ch = ParseChannel(**channel);
-  if (!ch)
-    return Error::InvalidArgument(
-        "channel must be grid_worker, resident_app, hotline, open311, drone, iot or superior", "channel");
-  in.channel = *ch;
+  if (with_channel) {
+    auto channel = OptString(o, "channel", 40);
+    if (!channel) return channel.error();
+    if (!*channel) return Error::InvalidArgument("channel is required", "channel");
+    auto ch = ParseChannel(**channel);
+    if (!ch)
+      return Error::InvalidArgument(
+          "channel must be grid_worker, resident_app, hotline, open311, drone, iot or superior", "channel");
+    in.channel = *ch;
+  }
   auto category = OptString(o, "category", 8);
   if (!category) return category.error();
   in.category = category->value_or("");
@@ -91,6 +95,8 @@ Result<app::ReportInput> ParseReport(const Request& req) {
   in.idempotency_key = std::string(req.Header("idempotency-key"));
   return in;
 }
+
+namespace {
 
 Result<app::ActInput> ParseAction(const Request& req) {
   auto body = JsonObjectBody(req);
@@ -199,6 +205,11 @@ Result<store::CaseFilter> ParseFilter(const Request& req) {
     if (!t) return t.error();
     f.to = *t;
   }
+  if (std::string e = req.Query("extension_pending"); !e.empty()) {
+    if (e != "true" && e != "false")
+      return Error::InvalidArgument("extension_pending must be true or false", "extension_pending");
+    f.extension_pending = e == "true";
+  }
   f.text = req.Query("q");
   if (f.text.size() > 200) return Error::InvalidArgument("q is longer than 200 bytes", "q");
   if (std::string b = req.Query("before"); !b.empty()) {
@@ -277,7 +288,7 @@ json::value GroupLabel(const CaseApi& api, store::StatsBy by, const std::string&
 
 void AddCaseRoutes(Router& router, CaseApi api) {
   router.Add(Verb::post, "/api/v1/cases", "cases.create", Permission::kCaseReport, Handler([api](Request& req) -> boost::asio::awaitable<Response> {
-    auto in = ParseReport(req);
+    auto in = ParseReport(req, true);
     if (!in) co_return Fail(in.error());
     auto work = [api, input = std::move(*in), caller = CallerOf(req)]() -> Response {
       auto r = api.cases.Report(input, caller);
@@ -309,6 +320,17 @@ void AddCaseRoutes(Router& router, CaseApi api) {
       for (const auto& c : page->cases) items.push_back(app::CaseJson(c, *ref, false));
       return Json(200, json::object{{"cases", std::move(items)},
                                     {"next", page->next ? json::value(page->next) : json::value(nullptr)}});
+    };
+    co_return co_await api.offload.Run(std::move(work));
+  }));
+
+  router.Add(Verb::get, "/api/v1/cases/count", "cases.count", Permission::kCaseRead, Handler([api](Request& req) -> boost::asio::awaitable<Response> {
+    auto filter = ParseFilter(req);
+    if (!filter) co_return Fail(filter.error());
+    auto work = [api, f = std::move(*filter), caller = CallerOf(req)]() -> Response {
+      auto n = api.cases.Count(f, caller);
+      if (!n) return Fail(n.error());
+      return Json(200, json::object{{"count", *n}});
     };
     co_return co_await api.offload.Run(std::move(work));
   }));

@@ -2,6 +2,7 @@
 //
 //   POST /api/v1/cases                       report a case (Idempotency-Key honoured)
 //   GET  /api/v1/cases                       list, filtered, newest first, keyset pages
+//   GET  /api/v1/cases/count                 how many match the list's filters
 //   GET  /api/v1/cases/{id}                  a case with its timeline
 //   POST /api/v1/cases/{id}/actions          one workflow action
 //   GET  /api/v1/cases/{id}/routing          how routing chooses its unit
@@ -40,5 +41,9 @@ struct CaseApi {
 void AddCaseRoutes(Router& router, CaseApi api);
 // Registers the reference-data routes (units, categories, routing rules, calendars).
 void AddReferenceRoutes(Router& router, CaseApi api);
+
+// Decodes a report's JSON body (docs/api.md, POST /api/v1/cases); `with_channel` = false for the public
+// resident page, whose channel is fixed. Errors name the field.
+Result<app::ReportInput> ParseReport(const Request& req, bool with_channel);
 
 }  // namespace civicgrid::http

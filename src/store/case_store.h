@@ -76,6 +76,7 @@ struct CaseFilter {
   std::optional<Channel> channel;
   std::optional<bool> overdue;
   std::optional<Warning> warning;  // yellow: past the 80% point but not due; red: due passed (open cases)
+  std::optional<bool> extension_pending;  // an extension request waits (or not)
   Timestamp now = 0;               // for `warning`
   Timestamp from = 0, to = 0;      // reported_at in [from, to); 0 = open-ended
   std::string text;                // substring of the description
@@ -119,6 +120,8 @@ class CaseStore {
   // The events of a case in order.
   virtual Result<std::vector<CaseEvent>> Events(int64_t case_id) = 0;
   virtual Result<CasePage> ListCases(const CaseFilter& filter) = 0;
+  // How many cases match `filter` (its before_id and limit are ignored).
+  virtual Result<int64_t> CountMatching(const CaseFilter& filter) = 0;
   // Open cases whose handle deadline has passed by `now` and that are not yet marked overdue (ids).
   virtual Result<std::vector<int64_t>> CasesToMarkOverdue(Timestamp now, int limit) = 0;
   // Ids of open cases counting on `calendar` ("" = the default calendar).

@@ -419,19 +419,29 @@ Result<std::vector<CaseEvent>> SqliteStore::Events(int64_t case_id) {
   return out;
 }
 
-Result<CasePage> SqliteStore::ListCases(const CaseFilter& f) {
-  auto db = Read();
-  if (!db) return db.error();
-  std::string where = "1";
+namespace {
+
+// The WHERE clause of a case filter with its numbered parameters.
+struct CaseWhere {
+  std::string sql = "1";
   std::vector<std::pair<int, std::string>> texts;
   std::vector<std::pair<int, int64_t>> ints;
+  void BindTo(Stmt& s) const {
+    for (auto& [i, v] : texts) s.Bind(i, v);
+    for (auto& [i, v] : ints) s.Bind(i, v);
+  }
+};
+
+CaseWhere WhereOf(const CaseFilter& f, bool with_paging) {
+  CaseWhere w;
+  std::string& where = w.sql;
   int n = 0;
   auto text = [&](const std::string& v) {
-    texts.emplace_back(++n, v);
+    w.texts.emplace_back(++n, v);
     return "?" + std::to_string(n);
   };
   auto integer = [&](int64_t v) {
-    ints.emplace_back(++n, v);
+    w.ints.emplace_back(++n, v);
     return "?" + std::to_string(n);
   };
   if (!f.statuses.empty()) {
@@ -487,16 +497,26 @@ Result<CasePage> SqliteStore::ListCases(const CaseFilter& f) {
         break;
     }
   }
+  if (f.extension_pending) where += std::string(" AND extension_pending = ") + (*f.extension_pending ? "1" : "0");
   if (f.from) where += " AND reported_at >= " + integer(f.from);
   if (f.to) where += " AND reported_at < " + integer(f.to);
   if (!f.text.empty()) where += " AND instr(description, " + text(f.text) + ") > 0";
-  if (f.before_id) where += " AND id < " + integer(f.before_id);
+  if (with_paging && f.before_id) where += " AND id < " + integer(f.before_id);
+  return w;
+}
+
+}  // namespace
+
+Result<CasePage> SqliteStore::ListCases(const CaseFilter& f) {
+  auto db = Read();
+  if (!db) return db.error();
+  const CaseWhere w = WhereOf(f, true);
+  const std::string& where = w.sql;
   const int limit = std::clamp(f.limit, 1, 500);
   Stmt s((*db)->handle(), "SELECT " + sqlite::CaseColumns() + " FROM cases WHERE " + where + " ORDER BY id DESC LIMIT " +
                               std::to_string(limit + 1));
   if (!s.ok()) return SqlError(s);
-  for (auto& [i, v] : texts) s.Bind(i, v);
-  for (auto& [i, v] : ints) s.Bind(i, v);
+  w.BindTo(s);
   CasePage page;
   while (s.Step()) {
     auto c = sqlite::ReadCase(s, *keyring_);
@@ -509,6 +529,17 @@ Result<CasePage> SqliteStore::ListCases(const CaseFilter& f) {
     page.next = page.cases.back().id;
   }
   return page;
+}
+
+Result<int64_t> SqliteStore::CountMatching(const CaseFilter& f) {
+  auto db = Read();
+  if (!db) return db.error();
+  const CaseWhere w = WhereOf(f, false);
+  Stmt s((*db)->handle(), "SELECT count(*) FROM cases WHERE " + w.sql);
+  if (!s.ok()) return SqlError(s);
+  w.BindTo(s);
+  if (!s.Step()) return s.error().empty() ? Error::Internal("count returned no row") : SqlError(s);
+  return s.Int(0);
 }
 
 Result<std::vector<int64_t>> SqliteStore::CasesToMarkOverdue(Timestamp now, int limit) {

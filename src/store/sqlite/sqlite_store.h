@@ -39,6 +39,7 @@ class SqliteStore : public Store {
   Result<std::optional<Case>> GetCaseByTrackingCode(const std::string& code) override;
   Result<std::vector<CaseEvent>> Events(int64_t case_id) override;
   Result<CasePage> ListCases(const CaseFilter& filter) override;
+  Result<int64_t> CountMatching(const CaseFilter& filter) override;
   Result<std::vector<int64_t>> CasesToMarkOverdue(Timestamp now, int limit) override;
   Result<std::vector<int64_t>> OpenCasesOnCalendar(const std::string& calendar) override;
   Result<std::vector<StatsGroup>> Stats(const StatsQuery& query) override;
