@@ -140,7 +140,23 @@ export const api = {
 
   // --- attachments ---
   upload: (file, options) => request('/attachments', { ...options, method: 'POST', body: file }),
-  attachmentUrl: (id) => `${API_BASE}/attachments/${enc(id)}`,
+  // An object URL of an attachment for <img src> (attachments need the bearer token, which an <img>
+  // cannot send). Revoke it with URL.revokeObjectURL when the image goes away.
+  attachmentObjectUrl: async (id, { signal, fetchImpl } = {}) => {
+    const doFetch = fetchImpl ?? globalThis.fetch
+    let response
+    try {
+      response = await doFetch(`${API_BASE}/attachments/${enc(id)}`, {
+        headers: bearer ? { Authorization: `Bearer ${bearer}` } : {},
+        signal,
+      })
+    } catch (err) {
+      if (isAbort(err)) throw err
+      throw new ApiError({ code: 'network', message: err?.message ?? '' })
+    }
+    if (!response.ok) throw new ApiError({ status: response.status, code: response.status === 404 ? 'not_found' : 'http' })
+    return URL.createObjectURL(await response.blob())
+  },
 
   // --- reference data ---
   units: (params, options) => request('/units', { ...options, params }),
