@@ -230,7 +230,7 @@ class AccessMatrix : public ::testing::Test {
     t["grids.list"] = {all_and_anonymous, Scoped::kNo, 200, get("/api/v1/grids?bbox=118.3,35.0,118.4,35.1")};
     t["locate"] = {all_and_anonymous, Scoped::kNo, 200, get("/api/v1/locate?lon=118.345&lat=35.045")};
     t["units.list"] = {everyone, Scoped::kNo, 200, get("/api/v1/units")};
-    t["categories.list"] = {everyone, Scoped::kNo, 200, get("/api/v1/categories")};
+    t["categories.list"] = {all_and_anonymous, Scoped::kNo, 200, get("/api/v1/categories")};
     t["routing_rules.list"] = {everyone, Scoped::kNo, 200, get("/api/v1/routing-rules")};
     t["calendars.list"] = {everyone, Scoped::kNo, 200, get("/api/v1/calendars")};
     t["calendars.get"] = {everyone, Scoped::kNo, 200, get("/api/v1/calendars/cn-national")};

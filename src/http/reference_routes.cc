@@ -241,7 +241,7 @@ void AddReferenceRoutes(Router& router, CaseApi api) {
     co_return co_await Edit(api, req, 200, std::move(parse), save_unit);
   }));
 
-  router.Add(Verb::get, "/api/v1/categories", "categories.list", Permission::kSignedIn, SyncHandler([api](Request&) -> Response {
+  router.Add(Verb::get, "/api/v1/categories", "categories.list", Permission::kPublic, SyncHandler([api](Request&) -> Response {
     json::array out;
     for (const auto& c : api.reference.snapshot()->data().categories) out.push_back(app::CategoryJson(c));
     return Json(200, json::object{{"categories", std::move(out)}});
