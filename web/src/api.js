@@ -122,8 +122,12 @@ export const api = {
     if (Array.isArray(params.status)) params.status = params.status.join(',')
     return request('/cases', { ...options, params })
   },
-  // Counts of the caller's work queues: {queues:{name:count}}.
-  queues: (params, options) => request('/cases/queues', { ...options, params }),
+  // How many cases in the caller's scope match the list's filter: {count}.
+  count: (filter, options) => {
+    const params = { ...(filter ?? {}) }
+    if (Array.isArray(params.status)) params.status = params.status.join(',')
+    return request('/cases/count', { ...options, params })
+  },
   case: (id, options) => request(`/cases/${enc(id)}`, options),
   report: (input, options) => post('/cases', input, options),
   act: (id, input, options) => post(`/cases/${enc(id)}/actions`, input, options),
