@@ -14,7 +14,7 @@ FUZZ_MAX_LEN_fuzz_json_body := 8192
 FUZZ_MAX_LEN_fuzz_geojson := 16384
 FUZZ_MAX_LEN_fuzz_http_request := 16384
 
-.PHONY: demo test deps build build-asan web clean fuzz fuzz-build
+.PHONY: demo test deps deps-test build build-asan web clean fuzz fuzz-build
 
 ## demo: install what is missing, build (Release), create the demo database if absent, serve on $(LISTEN)
 demo: deps build web
@@ -24,7 +24,7 @@ demo: deps build web
 	$(RELEASE)/civicgrid serve --db $(DB) --listen $(LISTEN) --web-root web/dist
 
 ## test: install what is missing, build with AddressSanitizer + UBSan, run every test through CTest
-test: deps build-asan web
+test: deps-test build-asan web
 	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
 
 ## fuzz: install clang if missing, build the fuzz targets with libFuzzer in $(FUZZ), run each in turn for $(FUZZ_SECONDS) s
@@ -47,6 +47,9 @@ fuzz-run-%:
 
 deps:
 	@scripts/install-deps.sh
+
+deps-test:
+	@scripts/install-deps.sh --with-browser
 
 build:
 	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DCIVICGRID_TESTS=OFF >/dev/null

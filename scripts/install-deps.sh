@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages civicgrid builds and runs with. Idempotent and quiet when all is present.
-# Usage: scripts/install-deps.sh [--with-fuzz]
-#   --with-fuzz  also clang and its libFuzzer/sanitizer runtimes, for `make fuzz`
+# Usage: scripts/install-deps.sh [--with-fuzz] [--with-browser]
+#   --with-fuzz     also clang and its libFuzzer/sanitizer runtimes, for `make fuzz`
+#   --with-browser  also Debian's chromium and a CJK font, for the browser tests of `make test`
 set -euo pipefail
 
 with_fuzz=0
+with_browser=0
 for arg in "$@"; do
   case "$arg" in
     --with-fuzz) with_fuzz=1 ;;
-    *) echo "install-deps: unknown option '$arg' (usage: scripts/install-deps.sh [--with-fuzz])" >&2; exit 2 ;;
+    --with-browser) with_browser=1 ;;
+    *) echo "install-deps: unknown option '$arg' (usage: scripts/install-deps.sh [--with-fuzz] [--with-browser])" >&2; exit 2 ;;
   esac
 done
 
@@ -20,6 +23,11 @@ packages=(
 )
 if [ "$with_fuzz" -eq 1 ]; then
   packages+=(clang libclang-rt-14-dev)
+fi
+if [ "$with_browser" -eq 1 ]; then
+  # The browser tests drive Debian's chromium (never a downloaded browser build); the font draws Chinese.
+  packages+=(chromium)
+  if ! fc-list 2>/dev/null | grep -qi -e cjk -e wqy; then packages+=(fonts-wqy-microhei); fi
 fi
 
 missing=()
