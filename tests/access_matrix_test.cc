@@ -507,6 +507,7 @@ TEST_F(AccessMatrix, AResidentReportsTracksAndRatesWithoutAnAccount) {
                     "anonymous");
   ASSERT_EQ(rated.first, 200u) << rated.second;
   EXPECT_NE(rated.second.find("\"evaluated\""), std::string::npos) << rated.second;
+  EXPECT_NE(rated.second.find("\"evaluation\":\"basically_satisfied\""), std::string::npos) << rated.second;
   auto again = Send("POST", "/api/v1/track/" + ready + "/evaluation", R"({"evaluation":"unsatisfied"})", "anonymous");
   EXPECT_EQ(again.first, 409u) << "rated once";
 }

@@ -138,6 +138,7 @@ json::object TrackingJson(const CaseView& v, const ReferenceSnapshot& ref, const
   o["reported_at"] = Time(c.reported_at, offset);
   o["closed_at"] = Time(c.closed_at, offset);
   if (const Unit* u = ref.UnitById(c.unit)) o["unit_name"] = u->name;
+  o["evaluation"] = c.evaluation == Evaluation::kNone ? json::value(nullptr) : json::value(EvaluationName(c.evaluation));
   json::array timeline;
   for (const auto& e : v.events) {
     if (e.action == Action::kSupervise || e.action == Action::kUrge || e.action == Action::kRecomputeDeadlines)
