@@ -18,6 +18,7 @@ import {
   placeVerdict,
   plausiblePhone,
   rememberCode,
+  rememberedEvaluation,
 } from '../src/components/mobile/mobile.js'
 import { translate } from '../src/i18n.js'
 
@@ -110,9 +111,10 @@ function memoryStorage() {
 test('recent tracking codes: newest first, unique, bounded, robust to junk', () => {
   const s = memoryStorage()
   assert.deepEqual(loadRecent(s), [])
-  rememberCode(s, 'AAAA-BBBB-CCCC', 'reported', new Date('2026-01-01T00:00:00Z'))
-  rememberCode(s, 'DDDD-EEEE-FFFF', 'closed')
-  const list = rememberCode(s, 'AAAA-BBBB-CCCC', 'accepted')
+  rememberCode(s, 'AAAA-BBBB-CCCC', { status: 'verified' }, new Date('2026-01-01T00:00:00Z'))
+  rememberCode(s, 'AAAA-BBBB-CCCC', { status: 'evaluated', evaluation: 'satisfied' })
+  rememberCode(s, 'DDDD-EEEE-FFFF', { status: 'closed' })
+  const list = rememberCode(s, 'AAAA-BBBB-CCCC', { status: 'accepted' })
   assert.deepEqual(
     list.map((e) => [e.code, e.status]),
     [
@@ -120,7 +122,9 @@ test('recent tracking codes: newest first, unique, bounded, robust to junk', () 
       ['DDDD-EEEE-FFFF', 'closed'],
     ],
   )
-  for (let i = 0; i < 20; i++) rememberCode(s, `0000-0000-${String(i).padStart(4, '0')}`, '')
+  assert.equal(rememberedEvaluation(s, 'AAAA-BBBB-CCCC'), 'satisfied', 'the evaluation is kept when the state is refreshed')
+  assert.equal(rememberedEvaluation(s, 'DDDD-EEEE-FFFF'), '')
+  for (let i = 0; i < 20; i++) rememberCode(s, `0000-0000-${String(i).padStart(4, '0')}`)
   assert.equal(loadRecent(s).length, RECENT_MAX)
   assert.equal(forgetCode(s, loadRecent(s)[0].code).length, RECENT_MAX - 1)
   s.setItem('civicgrid.recentTracking', '{not json')

@@ -113,31 +113,45 @@ export function majorOf(code) {
 export const RECENT_KEY = 'civicgrid.recentTracking'
 export const RECENT_MAX = 8
 
-// The remembered codes, newest first: [{code, status, at}]. storage: a Web Storage (or null).
+// The remembered codes, newest first: [{code, status, evaluation, at}]. storage: a Web Storage (or
+// null). The evaluation is the one given in this browser (the tracking view does not say it).
 export function loadRecent(storage) {
   try {
     const list = JSON.parse(storage?.getItem(RECENT_KEY) ?? '[]')
     if (!Array.isArray(list)) return []
     return list
       .filter((e) => e && typeof e.code === 'string' && normaliseTrackingCode(e.code).ok)
-      .map((e) => ({ code: e.code, status: typeof e.status === 'string' ? e.status : '', at: typeof e.at === 'string' ? e.at : '' }))
+      .map((e) => ({
+        code: e.code,
+        status: typeof e.status === 'string' ? e.status : '',
+        evaluation: typeof e.evaluation === 'string' ? e.evaluation : '',
+        at: typeof e.at === 'string' ? e.at : '',
+      }))
       .slice(0, RECENT_MAX)
   } catch {
     return []
   }
 }
 
-// Remembers a code (moved to the front, with its last seen state) and answers the new list.
-export function rememberCode(storage, code, status = '', now = new Date()) {
-  const list = loadRecent(storage).filter((e) => e.code !== code)
-  list.unshift({ code, status, at: now.toISOString() })
-  const kept = list.slice(0, RECENT_MAX)
+// Remembers a code (moved to the front, with its last seen state and, once given, the evaluation)
+// and answers the new list.
+export function rememberCode(storage, code, { status = '', evaluation = '' } = {}, now = new Date()) {
+  const before = loadRecent(storage)
+  const kept = before.find((e) => e.code === code)
+  const list = before.filter((e) => e.code !== code)
+  list.unshift({ code, status, evaluation: evaluation || kept?.evaluation || '', at: now.toISOString() })
+  const bounded = list.slice(0, RECENT_MAX)
   try {
-    storage?.setItem(RECENT_KEY, JSON.stringify(kept))
+    storage?.setItem(RECENT_KEY, JSON.stringify(bounded))
   } catch {
     // storage full or unavailable: the list lives for this page only
   }
-  return kept
+  return bounded
+}
+
+// The evaluation given in this browser for a code, or ''.
+export function rememberedEvaluation(storage, code) {
+  return loadRecent(storage).find((e) => e.code === code)?.evaluation ?? ''
 }
 
 export function forgetCode(storage, code) {
