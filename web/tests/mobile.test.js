@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import {
   MAX_OUTSIDE_M,
   RECENT_MAX,
+  parseAt,
   ageOf,
   byteLength,
   casePhotos,
@@ -194,4 +195,11 @@ test('the phone pages have their messages in both languages', () => {
     }
   }
   assert.equal(translate('en', 'resident.track.bad.length', { length: 11 }), 'A tracking code has 12 characters (this has 11)')
+})
+
+test('parseAt reads LON,LAT[,ZOOM] and refuses the rest', () => {
+  assert.deepEqual(parseAt('118.3036,35.0525'), { center: [35.0525, 118.3036], zoom: 17 })
+  assert.deepEqual(parseAt('118.3,35.05,14.6'), { center: [35.05, 118.3], zoom: 15 })
+  assert.deepEqual(parseAt('118.3,35.05,40'), { center: [35.05, 118.3], zoom: 19 })
+  for (const bad of [undefined, '', '35.05,118.3', 'abc,def', '118.3', '0,0', ['118.3,35.05']]) assert.equal(parseAt(bad), null, String(bad))
 })

@@ -198,3 +198,13 @@ export function newIdempotencyKey(prefix = 'web') {
   const rnd = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
   return `${prefix}-${rnd}`
 }
+
+// The map's start from an address parameter "LON,LAT[,ZOOM]": {center: [lat, lon], zoom}, or null
+// when absent or malformed (longitude 73–136, latitude 3–54: China; zoom 5–19, default 17).
+export function parseAt(text) {
+  if (typeof text !== 'string' || !text) return null
+  const [lon, lat, zoom] = text.split(',').map(Number)
+  if (!Number.isFinite(lon) || !Number.isFinite(lat) || lon < 73 || lon > 136 || lat < 3 || lat > 54) return null
+  const z = Number.isFinite(zoom) ? Math.min(19, Math.max(5, Math.round(zoom))) : 17
+  return { center: [lat, lon], zoom: z }
+}
