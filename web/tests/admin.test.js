@@ -26,6 +26,7 @@ import {
   weekdayOf,
   workingByWeekday,
 } from '../src/components/admin/adminkit.js'
+import * as adminkit from '../src/components/admin/adminkit.js'
 import { translate } from '../src/i18n.js'
 
 const admin = { grants: ['admin@371302'], permissions: ['case.read', 'stats.read', 'reference.write', 'account.admin', 'audit.read'] }
@@ -239,4 +240,24 @@ test('every admin message exists in both languages with the same placeholders', 
   assert.equal(translate('en', 'admin.import.features', { n: '1,204' }), '1,204 features')
   for (const kind of ['command_center', 'department', 'company', 'committee'])
     assert.notEqual(translate('en', `admin.unitKind.${kind}`), `admin.unitKind.${kind}`)
+})
+
+test('routing verdicts read chosen first, then candidates', () => {
+  const { orderVerdicts } = adminkit
+  const verdicts = [
+    { rule: 1, candidate: false },
+    { rule: 22131, candidate: true },
+    { rule: 9, candidate: true },
+    { rule: 5, candidate: false },
+  ]
+  assert.deepEqual(orderVerdicts(verdicts, 22131).map((v) => v.rule), [22131, 9, 1, 5])
+  assert.deepEqual(orderVerdicts(verdicts, null).map((v) => v.rule), [9, 22131, 1, 5])
+  assert.deepEqual(orderVerdicts(undefined, 1), [])
+})
+
+test('a new major category starts with the usual limits', () => {
+  const form = adminkit.categoryForm(null)
+  assert.deepEqual(form.limits, adminkit.DEFAULT_LIMITS)
+  form.limits.handle.amount = 9
+  assert.equal(adminkit.DEFAULT_LIMITS.handle.amount, 3, 'the defaults are copied, not shared')
 })

@@ -157,13 +157,21 @@ export function categoryTree(categories) {
   return out
 }
 
-// The form of a new category (a minor of `parent` when given) or of an existing one.
+// The limits a new major category starts with (the usual ones of the catalogue).
+export const DEFAULT_LIMITS = {
+  acknowledge: { kind: 'working_hours', amount: 4 },
+  handle: { kind: 'working_days', amount: 3 },
+  verify: { kind: 'working_days', amount: 1 },
+}
+
+// The form of a new category (a minor of `parent` when given, starting from its major's limits) or
+// of an existing one.
 export function categoryForm(category, parent = null) {
   const base = category ?? parent
   const limits = {}
   for (const stage of LIMIT_STAGES) {
-    const l = base?.limits?.[stage]
-    limits[stage] = { kind: l?.kind ?? 'working_days', amount: l?.amount ?? 1 }
+    const l = base?.limits?.[stage] ?? DEFAULT_LIMITS[stage]
+    limits[stage] = { kind: l.kind, amount: l.amount }
   }
   return {
     code: category?.code ?? (parent ? parent.code : ''),
@@ -270,6 +278,15 @@ export function officeMinutes(intervals) {
 // The overrides that fall in one month ("YYYY-MM").
 export function overridesInMonth(overrides, month) {
   return (overrides ?? []).filter((o) => o.date.startsWith(`${month}-`))
+}
+
+// --- routing ---
+
+// The verdicts of GET /routing in reading order: the chosen rule, then the other candidates, then
+// the rest, each group in id order.
+export function orderVerdicts(verdicts, chosen) {
+  const rank = (v) => (v.rule === chosen ? 0 : v.candidate ? 1 : 2)
+  return [...(verdicts ?? [])].sort((a, b) => rank(a) - rank(b) || a.rule - b.rule)
 }
 
 // --- lists ---
