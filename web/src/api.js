@@ -134,6 +134,8 @@ export const api = {
   routing: (id, options) => request(`/cases/${enc(id)}/routing`, options),
   reveal: (id, reason, options) => post(`/cases/${enc(id)}/reveal`, { reason }, options),
   stats: (params, options) => request('/stats', { ...options, params }),
+  // How routing would choose a unit for a category at a division or grid code.
+  explainRouting: (category, territory, options) => request('/routing', { ...options, params: { category, territory } }),
 
   // --- the public resident page (no account) ---
   // {tracking_code,status,grid,territory}

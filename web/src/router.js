@@ -53,7 +53,7 @@ export const routes = [
     path: '/admin/:section?',
     name: 'admin',
     component: () => import('./views/Admin.vue'),
-    meta: { titleKey: 'nav.admin', nav: 50, roles: ['admin'] },
+    meta: { titleKey: 'nav.admin', nav: 50, roles: ['admin', 'operator'] },
   },
   {
     path: '/map',
