@@ -21,7 +21,7 @@ export default {
         in_hand: 'In hand',
         due_soon: 'Due soon',
         overdue: 'Overdue',
-        resolved: 'Resolved, to be verified',
+        resolved: 'To be verified',
       },
     },
   },
