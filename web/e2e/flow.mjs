@@ -45,13 +45,22 @@ async function pointInside(api, grid) {
   throw new Error(`no point found inside grid ${grid.properties.code}`)
 }
 
+// The text field, textarea or file input named `name` (Element Plus puts data-test on the native
+// element itself or on a wrapper, depending on the component).
+function textarea(scope, name) {
+  return scope.locator(`textarea[data-test=${name}], [data-test=${name}] textarea`).first()
+}
+function fileInput(scope, name) {
+  return scope.locator(`input[type=file][data-test=${name}], [data-test=${name}] input[type=file]`).first()
+}
+
 // Runs one action from the case screen: its button, then what the dialog needs, then confirm.
 async function act(page, action, { note, photo, select } = {}) {
   await page.locator(`[data-test=action-${action}]`).first().click()
   const dialog = page.locator('.el-dialog:visible, .el-drawer:visible, [data-test=action-sheet]:visible').last()
   if (select) await select(dialog)
-  if (note) await dialog.locator('[data-test=action-note] textarea').fill(note)
-  if (photo) await dialog.locator('[data-test=action-photo] input[type=file]').setInputFiles(photoFile())
+  if (note) await textarea(dialog, 'action-note').fill(note)
+  if (photo) await fileInput(dialog, 'action-photo').setInputFiles(photoFile())
   if (photo) await page.waitForTimeout(300)
   await dialog.locator('[data-test=action-confirm]').click()
 }
@@ -96,7 +105,7 @@ export async function flow({ demo, browser, out }) {
 
   // 1. A resident reports by tapping the map, with a photo, and gets a tracking code.
   step('resident reports')
-  const residentContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+  const residentContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   const resident = await residentContext.newPage()
   const marker = `浏览器测试 ${Date.now()}`
   await resident.goto(`${demo.base}/report?at=${spot.lon},${spot.lat},17`)
@@ -104,8 +113,8 @@ export async function flow({ demo, browser, out }) {
   await resident.waitForTimeout(500)
   await resident.locator('[data-test=report-map]').tap()
   await resident.locator('[data-test=report-place]', { hasText: /\S/ }).waitFor()
-  await resident.locator('[data-test=report-description] textarea').fill(`${marker}：小区门口路灯不亮，晚上很黑。`)
-  await resident.locator('[data-test=report-photo] input[type=file]').setInputFiles(photoFile('streetlight.png'))
+  await textarea(resident, 'report-description').fill(`${marker}：小区门口路灯不亮，晚上很黑。`)
+  await fileInput(resident, 'report-photo').setInputFiles(photoFile('streetlight.png'))
   await resident.waitForTimeout(500)
   await shoot(resident, out, 'resident-report')
   await resident.locator('[data-test=report-submit]').click()
@@ -189,12 +198,13 @@ export async function flow({ demo, browser, out }) {
   const other = await signedInPage(browser, demo, 'other-gridworker', { viewport: PHONE, mobile: true })
   await other.goto(`${demo.base}/grid?case=${id}`)
   await other.locator('[data-test=case-not-found]').waitFor({ timeout: 30_000 })
-  assert.equal(await other.locator('[data-test=case-view]').count(), 0)
+  assert.equal(await other.locator('[data-test=case-view]').getAttribute('data-status'), '', 'nothing of the case shows')
+  assert.equal(await other.locator('[data-test^=action-]').count(), 0, 'no action is offered')
 
   // The remaining screens, for the record.
   step('screenshots of the other screens')
   await shoot(wall, out, 'big-screen')
-  const login = await browser.newPage({ viewport: DESK })
+  const login = await browser.newPage({ viewport: DESK, timezoneId: 'Asia/Shanghai' })
   await login.goto(`${demo.base}/login`)
   await login.locator('[data-test=login-form]').waitFor()
   await shoot(login, out, 'login')

@@ -6,10 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:f
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { deflateSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 
 export const CHROMIUM = process.env.CIVICGRID_CHROMIUM || '/usr/bin/chromium'
+// The repository's root: `demo build` reads data/ from there.
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 // Prints one progress line (the harness's own log, beside the test's assertions).
 export function step(text) {
@@ -31,7 +34,7 @@ function freePort() {
 
 // Runs the binary to completion; throws with its output when it fails.
 export function run(bin, args, env = {}) {
-  const r = spawnSync(bin, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 })
+  const r = spawnSync(bin, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 })
   if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`)
   return r.stdout
 }
@@ -66,6 +69,7 @@ export async function startDemo({ bin, webRoot, historyDays = 3 }) {
   const base = `http://127.0.0.1:${port}`
   step(`serving on ${base}`)
   const child = spawn(bin, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--web-root', webRoot, '--overdue-interval', '3600'], {
+    cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
@@ -155,11 +159,12 @@ export async function signedInPage(browser, demo, username, { viewport = { width
     hasTouch: mobile,
     deviceScaleFactor: 1,
     locale: lang,
+    timezoneId: 'Asia/Shanghai',
   })
   const page = await context.newPage()
   await page.goto(`${demo.base}/login?lang=${lang}`)
-  await page.locator('[data-test=username] input').fill(username)
-  await page.locator('[data-test=password] input').fill(demo.accounts[username].password)
+  await page.locator('input[data-test=username], [data-test=username] input').first().fill(username)
+  await page.locator('input[data-test=password], [data-test=password] input').first().fill(demo.accounts[username].password)
   await page.locator('[data-test=sign-in]').click()
   await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 30_000 })
   return page
