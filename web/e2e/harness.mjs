@@ -173,6 +173,7 @@ export async function signedInPage(browser, demo, username, { viewport = { width
 // Saves a screenshot of `page` as NAME.png in `dir`.
 export async function shoot(page, dir, name) {
   mkdirSync(dir, { recursive: true })
+  await page.waitForTimeout(800) // let dialogs, toasts and map animations settle
   await page.screenshot({ path: join(dir, `${name}.png`) })
   step(`screenshot ${name}.png`)
 }
