@@ -92,7 +92,7 @@ export async function flow({ demo, browser, out }) {
   demo.accounts['other-gridworker'] = { role: 'grid_worker', password: 'other grid worker 1' }
   const categories = await operator.get('/api/v1/categories')
   const minors = (categories.categories ?? categories).filter((c) => c.code.length === 4 && c.active !== false)
-  const category = minors.find((c) => c.name === '路灯不亮') ?? minors[0]
+  const category = minors.find((c) => c.name === '暖气不热') ?? minors[0]
 
   // The big screen, open from the start.
   step('big screen (demo-leader)')
@@ -114,8 +114,8 @@ export async function flow({ demo, browser, out }) {
   await resident.waitForTimeout(500)
   await resident.locator('[data-test=report-map]').tap()
   await resident.locator('[data-test=report-place]', { hasText: /\S/ }).waitFor()
-  await textarea(resident, 'report-description').fill(`${marker}：小区门口路灯不亮，晚上很黑。`)
-  await fileInput(resident, 'report-photo').setInputFiles(photoFile('streetlight.png'))
+  await textarea(resident, 'report-description').fill(`${marker}：家里暖气片不热，室温只有十四度。`)
+  await fileInput(resident, 'report-photo').setInputFiles(photoFile('radiator.png'))
   await resident.waitForTimeout(500)
   await shoot(resident, out, 'resident-report')
   await resident.locator('[data-test=report-submit]').click()
@@ -167,7 +167,7 @@ export async function flow({ demo, browser, out }) {
   await attributeIs(unitDetail, 'data-status', 'dispatched')
   await act(unitPage, 'acknowledge')
   await attributeIs(unitDetail, 'data-status', 'acknowledged')
-  await act(unitPage, 'resolve', { note: '已更换灯泡，路灯恢复照明。', photo: true })
+  await act(unitPage, 'resolve', { note: '已排查管网并放气，暖气恢复正常，室温二十度。', photo: true })
   await attributeIs(unitDetail, 'data-status', 'resolved')
   await shoot(unitPage, out, 'unit-workbench')
 
