@@ -423,12 +423,12 @@ TEST_F(AccessMatrix, ListsShowOnlyCasesInScope) {
 TEST_F(AccessMatrix, AnAdminManagesOnlyAccountsInsideItsTerritory) {
   // A grant outside 甲社区 (or everywhere) cannot be handed out.
   for (const char* grant : {"operator@371302004", "operator@", "grid_worker@371302004002001"}) {
-    auto r = Send("POST", "/api/v1/users", std::string(R"({"username":"outsider","grants":[")") + grant + ""]}", "admin");
+    auto r = Send("POST", "/api/v1/users", std::string(R"({"username":"outsider","grants":[")") + grant + "\"]}", "admin");
     EXPECT_EQ(r.first, 403u) << grant << ": " << r.second;
   }
   // Unit staff of unit B (territory 兰山区) lie outside it too; residents are anyone's.
   auto unit_b = Send("POST", "/api/v1/users",
-                     R"({"username":"staff-b","grants":["unit_staff#)" + std::to_string(unit_b_) + ""]}", "admin");
+                     R"({"username":"staff-b","grants":["unit_staff#)" + std::to_string(unit_b_) + "\"]}", "admin");
   EXPECT_EQ(unit_b.first, 403u) << unit_b.second;
   auto resident = Send("POST", "/api/v1/users", R"({"username":"walk-in","grants":["resident"]})", "admin");
   ASSERT_EQ(resident.first, 201u) << resident.second;
