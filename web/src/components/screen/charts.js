@@ -1,0 +1,176 @@
+// ECharts options of the big screen's charts, built from the stats answers. Pure functions: the
+// caller passes t() and n() of the current language (tests/screen-charts.test.js).
+import { topWithOther, trendSeries } from './screenData.js'
+
+export const THEME = {
+  text: '#d6ecff',
+  muted: '#7fa3c7',
+  axis: 'rgba(127, 163, 199, 0.35)',
+  split: 'rgba(127, 163, 199, 0.12)',
+  cyan: '#22d3ee',
+  teal: '#2dd4bf',
+  amber: '#fbbf24',
+  tooltipBg: 'rgba(6, 22, 46, 0.94)',
+}
+
+export const SERIES_COLOURS = ['#22d3ee', '#2dd4bf', '#60a5fa', '#a78bfa', '#fbbf24', '#f472b6', '#34d399', '#fb923c', '#94a3b8']
+
+const FONT = 14
+
+function tooltip(extra) {
+  return {
+    backgroundColor: THEME.tooltipBg,
+    borderColor: 'rgba(34, 211, 238, 0.4)',
+    textStyle: { color: THEME.text, fontSize: FONT },
+    confine: true,
+    ...extra,
+  }
+}
+
+function fade(colour) {
+  return {
+    type: 'linear',
+    x: 0,
+    y: 0,
+    x2: 0,
+    y2: 1,
+    colorStops: [
+      { offset: 0, color: `${colour}66` },
+      { offset: 1, color: `${colour}00` },
+    ],
+  }
+}
+
+// Reported vs closed per report day over the range (closed: of the cases reported that day).
+export function trendOption(stats, range, { t, n }) {
+  const s = trendSeries(stats, range)
+  const line = (name, data, colour) => ({
+    name,
+    type: 'line',
+    data,
+    smooth: true,
+    symbol: 'circle',
+    symbolSize: 5,
+    showSymbol: false,
+    lineStyle: { width: 2.5, color: colour },
+    itemStyle: { color: colour },
+    areaStyle: { color: fade(colour) },
+  })
+  return {
+    animationDuration: 600,
+    grid: { left: 44, right: 16, top: 16, bottom: 28 },
+    tooltip: tooltip({ trigger: 'axis', valueFormatter: (v) => n(v) }),
+    xAxis: {
+      type: 'category',
+      boundaryGap: false,
+      data: s.days.map((d) => d.slice(5)),
+      axisLine: { lineStyle: { color: THEME.axis } },
+      axisTick: { show: false },
+      axisLabel: { color: THEME.muted, fontSize: 12, interval: 6 },
+    },
+    yAxis: {
+      type: 'value',
+      minInterval: 1,
+      axisLabel: { color: THEME.muted, fontSize: 12 },
+      splitLine: { lineStyle: { color: THEME.split } },
+    },
+    series: [line(t('screen.trend.reported'), s.reported, THEME.cyan), line(t('screen.trend.closed'), s.closed, THEME.teal)],
+  }
+}
+
+// The name of a category group ("" is the unclassified cases; null key is the rest summed up).
+export function categoryName(item, t) {
+  if (item.key === null) return t('screen.category.other', { n: item.others })
+  if (item.key === '') return t('caseField.uncategorized')
+  return item.name || item.key
+}
+
+// Cases reported per category: the top 8 as horizontal bars (largest on top). The rest, summed up,
+// is written under the chart (categoryRest) rather than drawn: its long bar would dwarf the top 8.
+export function categoryOption(stats, { t, n }) {
+  const items = topWithOther(stats?.groups, { top: 8 })
+    .filter((i) => i.key !== null)
+    .reverse()
+  return {
+    animationDuration: 600,
+    grid: { left: 140, right: 48, top: 8, bottom: 8 }, // ECharts 6 keeps the axis labels inside the box (outerBounds)
+    tooltip: tooltip({ trigger: 'item', formatter: (p) => `${p.name}<br/>${t('screen.category.cases', { n: n(p.value) })}` }),
+    xAxis: { type: 'value', show: false },
+    yAxis: {
+      type: 'category',
+      data: items.map((i) => categoryName(i, t)),
+      axisLine: { show: false },
+      axisTick: { show: false },
+      axisLabel: { color: THEME.text, fontSize: 13, width: 130, overflow: 'truncate' },
+    },
+    series: [
+      {
+        type: 'bar',
+        data: items.map((i) => i.value),
+        barWidth: '58%',
+        itemStyle: {
+          borderRadius: [0, 3, 3, 0],
+          color: { type: 'linear', x: 0, y: 0, x2: 1, y2: 0, colorStops: [{ offset: 0, color: '#0e7490' }, { offset: 1, color: THEME.cyan }] },
+        },
+        label: { show: true, position: 'right', color: THEME.text, fontSize: 13, formatter: (p) => n(p.value) },
+      },
+    ],
+  }
+}
+
+// The rest beyond the top 8: {categories, cases}, or null when the top 8 hold everything.
+export function categoryRest(stats) {
+  const rest = topWithOther(stats?.groups, { top: 8 }).find((i) => i.key === null)
+  return rest ? { categories: rest.others, cases: rest.value } : null
+}
+
+// Cases reported per channel, largest first: [{key, value, share, colour}] (the legend beside the ring).
+export function channelItems(stats) {
+  const items = (stats?.groups ?? [])
+    .map((g) => ({ key: g.key, value: g.counts?.reported ?? 0 }))
+    .filter((g) => g.value > 0)
+    .sort((a, b) => b.value - a.value || String(a.key).localeCompare(String(b.key)))
+  const total = items.reduce((s, i) => s + i.value, 0)
+  return items.map((i, index) => ({ ...i, share: total ? i.value / total : 0, colour: SERIES_COLOURS[index % SERIES_COLOURS.length] }))
+}
+
+// The ring of channelItems() with the total in its hole; channel names translated.
+export function channelOption(stats, { t, n }) {
+  const items = channelItems(stats)
+  const total = items.reduce((s, i) => s + i.value, 0)
+  const centreLabel = {
+    show: true,
+    position: 'center',
+    formatter: () => `{v|${n(total)}}\n{l|${t('screen.channel.total')}}`,
+    rich: {
+      v: { color: THEME.text, fontSize: 26, fontWeight: 700, lineHeight: 32 },
+      l: { color: THEME.muted, fontSize: 13, lineHeight: 18 },
+    },
+  }
+  return {
+    animationDuration: 600,
+    tooltip: tooltip({
+      trigger: 'item',
+      formatter: (p) => `${p.name}<br/>${t('screen.category.cases', { n: n(p.value) })} · ${p.percent}%`,
+    }),
+    series: [
+      {
+        type: 'pie',
+        radius: ['56%', '84%'],
+        center: ['50%', '50%'],
+        label: { show: false },
+        labelLine: { show: false },
+        emphasis: { scale: true, scaleSize: 4 },
+        itemStyle: { borderColor: '#071d3a', borderWidth: 2 },
+        // The total in the ring's hole, carried by the first item's label.
+        data: items.map((i, index) => ({
+          name: t(`channel.${i.key}`),
+          value: i.value,
+          itemStyle: { color: i.colour },
+          label: index === 0 ? centreLabel : undefined,
+          emphasis: index === 0 ? { label: centreLabel } : undefined,
+        })),
+      },
+    ],
+  }
+}
