@@ -5,6 +5,7 @@ import {
   bboxContains,
   childLevel,
   countsByCode,
+  dayStats,
   geometryBbox,
   growBbox,
   daysBetween,
@@ -56,6 +57,15 @@ test('rates read as percentages, null as a dash', () => {
   assert.equal(percentText(0), '0%')
   assert.equal(percentText(null), '—')
   assert.equal(percentText(undefined), '—')
+})
+
+test("a day's figures come from the by=day answer", () => {
+  const byDay = { groups: [{ key: '2026-11-23', counts: { reported: 3, closed: 1, open: 2 } }] }
+  assert.equal(dayStats(byDay, '2026-11-23').counts.reported, 3)
+  const none = dayStats(byDay, '2026-11-24').counts
+  assert.equal(none.reported, 0)
+  assert.equal(none.open, 0)
+  assert.ok(Object.values(none).every((v) => v === 0))
 })
 
 test('the trend has every day of the range, missing days as 0', () => {

@@ -57,7 +57,7 @@ export function trendOption(stats, range, { t, n }) {
     areaStyle: { color: fade(colour) },
   })
   return {
-    animationDuration: 600,
+    animationDuration: 0, // drawn at once when the screen opens; refreshes animate (animationDurationUpdate)
     grid: { left: 44, right: 16, top: 16, bottom: 28 },
     tooltip: tooltip({ trigger: 'axis', valueFormatter: (v) => n(v) }),
     xAxis: {
@@ -92,7 +92,7 @@ export function categoryOption(stats, { t, n }) {
     .filter((i) => i.key !== null)
     .reverse()
   return {
-    animationDuration: 600,
+    animationDuration: 0,
     grid: { left: 140, right: 48, top: 8, bottom: 8 }, // ECharts 6 keeps the axis labels inside the box (outerBounds)
     tooltip: tooltip({ trigger: 'item', formatter: (p) => `${p.name}<br/>${t('screen.category.cases', { n: n(p.value) })}` }),
     xAxis: { type: 'value', show: false },
@@ -148,7 +148,7 @@ export function channelOption(stats, { t, n }) {
     },
   }
   return {
-    animationDuration: 600,
+    animationDuration: 0,
     tooltip: tooltip({
       trigger: 'item',
       formatter: (p) => `${p.name}<br/>${t('screen.category.cases', { n: n(p.value) })} · ${p.percent}%`,

@@ -46,6 +46,18 @@ export function statsParams(under, range, by) {
   return params
 }
 
+// The counts of one report day from a by=day answer (the same figures as a query of that day alone;
+// a day without cases is all zeros).
+export const COUNT_NAMES = [
+  'reported', 'accepted', 'dispatched', 'returned', 'resolved', 'resolved_on_time', 'overdue', 'suspended', 'due',
+  'closed', 'closed_on_time', 'self_handled', 'reworked', 'extended', 'escalated', 'evaluated', 'satisfied',
+  'basically_satisfied', 'unsatisfied', 'rejected', 'merged', 'open',
+]
+export function dayStats(byDay, day) {
+  const group = (byDay?.groups ?? []).find((g) => g.key === day)
+  return { counts: group?.counts ?? Object.fromEntries(COUNT_NAMES.map((name) => [name, 0])) }
+}
+
 // A count for display: a number, or null when unknown.
 export function countOf(stats, name) {
   const v = stats?.counts?.[name]

@@ -11,7 +11,7 @@ export default {
       loadFailed: '加载失败：{message}',
       fullscreen: '全屏',
       exitFullscreen: '退出全屏',
-      back: '返回工作台',
+      back: '离开大屏',
       live: {
         open: '实时连接正常',
         connecting: '正在连接…',
@@ -66,6 +66,7 @@ export default {
       },
       ticker: {
         recent: '最近上报',
+        now: '现为',
         case: '#{id}',
       },
       map: {
@@ -93,7 +94,7 @@ export default {
       loadFailed: 'Could not load: {message}',
       fullscreen: 'Full screen',
       exitFullscreen: 'Exit full screen',
-      back: 'Back to the workbench',
+      back: 'Leave the screen',
       live: {
         open: 'Live',
         connecting: 'Connecting…',
@@ -148,6 +149,7 @@ export default {
       },
       ticker: {
         recent: 'Recent report',
+        now: 'now',
         case: '#{id}',
       },
       map: {
