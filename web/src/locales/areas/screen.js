@@ -65,7 +65,6 @@ export default {
         due: '应办结',
       },
       ticker: {
-        recent: '最近上报',
         now: '现为',
         case: '#{id}',
       },
@@ -148,7 +147,6 @@ export default {
         due: 'Due',
       },
       ticker: {
-        recent: 'Recent report',
         now: 'now',
         case: '#{id}',
       },
