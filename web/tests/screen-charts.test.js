@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { translate } from '../src/i18n.js'
-import { categoryName, categoryOption, categoryRest, channelItems, channelOption, trendOption } from '../src/components/screen/charts.js'
+import { categoryItems, categoryName, categoryRest, channelGradient, channelItems, trendOption } from '../src/components/screen/charts.js'
 
 const tr = (locale) => ({ t: (k, p) => translate(locale, k, p), n: (v) => String(v) })
 
@@ -19,21 +19,24 @@ test('the trend has both series over every day, named in the language', () => {
   assert.equal(trendOption(stats, { from: '2026-11-01', to: '2026-11-01' }, tr('zh-CN')).series[0].name, '上报')
 })
 
-test('categories: top 8 largest on top, the rest summed apart, unclassified translated', () => {
+test('categories: the top 8 largest first with bar lengths, the rest summed apart, unclassified translated', () => {
   const groups = [{ key: '', name: '未分类', counts: { reported: 50 } }]
   for (let i = 1; i <= 10; i++) groups.push({ key: `01${String(i).padStart(2, '0')}`, name: `C${i}`, counts: { reported: i } })
-  const o = categoryOption({ groups }, tr('en'))
-  const names = o.yAxis.data
-  assert.equal(names.length, 8)
-  assert.equal(names[7], 'Not classified', 'the largest is drawn last, at the top')
-  assert.equal(names[0], 'C4')
-  assert.deepEqual(o.series[0].data, [4, 5, 6, 7, 8, 9, 10, 50])
+  const items = categoryItems({ groups }, tr('en').t)
+  assert.equal(items.length, 8)
+  assert.deepEqual(items[0], { key: '', name: 'Not classified', value: 50, width: 1 })
+  assert.deepEqual(
+    items.map((i) => i.name),
+    ['Not classified', 'C10', 'C9', 'C8', 'C7', 'C6', 'C5', 'C4'],
+  )
+  assert.equal(items[1].width, 10 / 50)
   assert.deepEqual(categoryRest({ groups }), { categories: 3, cases: 6 })
   assert.equal(categoryRest({ groups: groups.slice(0, 3) }), null)
   assert.equal(categoryName({ key: null, others: 2 }, tr('zh-CN').t), '其他（2 类）')
+  assert.deepEqual(categoryItems(null, tr('en').t), [])
 })
 
-test('channels are translated, largest first, with shares', () => {
+test('channels: largest first, with shares and colours, as a closed ring', () => {
   const stats = {
     groups: [
       { key: 'hotline', counts: { reported: 30 } },
@@ -51,10 +54,9 @@ test('channels are translated, largest first, with shares', () => {
       ['drone', 0.1],
     ],
   )
-  const o = channelOption(stats, tr('zh-CN'))
-  assert.deepEqual(
-    o.series[0].data.map((d) => d.name),
-    ['网格员上报', '12345 热线', '无人机巡查'],
-  )
-  assert.match(o.series[0].data[0].label.formatter(), /100/)
+  const ring = channelGradient(items)
+  assert.match(ring, /^conic-gradient\(/)
+  assert.match(ring, /#22d3ee 0\.00% 60\.00%/)
+  assert.match(ring, /90\.00% 100\.00%\)$/, 'the last segment closes the ring')
+  assert.match(channelGradient([]), /conic-gradient/)
 })

@@ -6,6 +6,7 @@ import {
   childLevel,
   countsByCode,
   dayStats,
+  formatCount,
   geometryBbox,
   growBbox,
   daysBetween,
@@ -49,6 +50,17 @@ test('day arithmetic and ranges', () => {
 test('stats parameters leave out an empty scope', () => {
   assert.deepEqual(statsParams('', { from: 'a', to: 'b' }, 'day'), { from: 'a', to: 'b', by: 'day' })
   assert.deepEqual(statsParams('371302'), { under: '371302' })
+})
+
+test('counts are grouped by thousands', () => {
+  assert.equal(formatCount(0), '0')
+  assert.equal(formatCount(999), '999')
+  assert.equal(formatCount(1000), '1,000')
+  assert.equal(formatCount(1234567), '1,234,567')
+  assert.equal(formatCount(1234567, { grouping: false }), '1234567')
+  assert.equal(formatCount(-1500), '-1,500')
+  assert.equal(formatCount(12.6), '13')
+  assert.equal(formatCount(null), '')
 })
 
 test('rates read as percentages, null as a dash', () => {

@@ -1,6 +1,7 @@
-// ECharts options of the big screen's charts, built from the stats answers. Pure functions: the
-// caller passes t() and n() of the current language (tests/screen-charts.test.js).
-import { topWithOther, trendSeries } from './screenData.js'
+// The big screen's charts from the stats answers: the ECharts option of the trend, and the items of
+// the category bars and the channel ring (drawn in HTML/CSS: crisp text, no chart instance to start).
+// Pure functions: the caller passes t() and n() of the current language (tests/screen-charts.test.js).
+import { compareText, topWithOther, trendSeries } from './screenData.js'
 
 export const THEME = {
   text: '#d6ecff',
@@ -85,37 +86,12 @@ export function categoryName(item, t) {
   return item.name || item.key
 }
 
-// Cases reported per category: the top 8 as horizontal bars (largest on top). The rest, summed up,
-// is written under the chart (categoryRest) rather than drawn: its long bar would dwarf the top 8.
-export function categoryOption(stats, { t, n }) {
-  const items = topWithOther(stats?.groups, { top: 8 })
-    .filter((i) => i.key !== null)
-    .reverse()
-  return {
-    animationDuration: 0,
-    grid: { left: 140, right: 48, top: 8, bottom: 8 }, // ECharts 6 keeps the axis labels inside the box (outerBounds)
-    tooltip: tooltip({ trigger: 'item', formatter: (p) => `${p.name}<br/>${t('screen.category.cases', { n: n(p.value) })}` }),
-    xAxis: { type: 'value', show: false },
-    yAxis: {
-      type: 'category',
-      data: items.map((i) => categoryName(i, t)),
-      axisLine: { show: false },
-      axisTick: { show: false },
-      axisLabel: { color: THEME.text, fontSize: 13, width: 130, overflow: 'truncate' },
-    },
-    series: [
-      {
-        type: 'bar',
-        data: items.map((i) => i.value),
-        barWidth: '58%',
-        itemStyle: {
-          borderRadius: [0, 3, 3, 0],
-          color: { type: 'linear', x: 0, y: 0, x2: 1, y2: 0, colorStops: [{ offset: 0, color: '#0e7490' }, { offset: 1, color: THEME.cyan }] },
-        },
-        label: { show: true, position: 'right', color: THEME.text, fontSize: 13, formatter: (p) => n(p.value) },
-      },
-    ],
-  }
+// Cases reported per category: the top 8, largest first, each with its bar length (share of the
+// largest). The rest, summed up, is written apart (categoryRest): its long bar would dwarf the top 8.
+export function categoryItems(stats, t) {
+  const items = topWithOther(stats?.groups, { top: 8 }).filter((i) => i.key !== null)
+  const max = Math.max(1, ...items.map((i) => i.value))
+  return items.map((i) => ({ key: i.key, name: categoryName(i, t), value: i.value, width: i.value / max }))
 }
 
 // The rest beyond the top 8: {categories, cases}, or null when the top 8 hold everything.
@@ -129,48 +105,20 @@ export function channelItems(stats) {
   const items = (stats?.groups ?? [])
     .map((g) => ({ key: g.key, value: g.counts?.reported ?? 0 }))
     .filter((g) => g.value > 0)
-    .sort((a, b) => b.value - a.value || String(a.key).localeCompare(String(b.key)))
+    .sort((a, b) => b.value - a.value || compareText(a.key, b.key))
   const total = items.reduce((s, i) => s + i.value, 0)
   return items.map((i, index) => ({ ...i, share: total ? i.value / total : 0, colour: SERIES_COLOURS[index % SERIES_COLOURS.length] }))
 }
 
-// The ring of channelItems() with the total in its hole; channel names translated.
-export function channelOption(stats, { t, n }) {
-  const items = channelItems(stats)
-  const total = items.reduce((s, i) => s + i.value, 0)
-  const centreLabel = {
-    show: true,
-    position: 'center',
-    formatter: () => `{v|${n(total)}}\n{l|${t('screen.channel.total')}}`,
-    rich: {
-      v: { color: THEME.text, fontSize: 26, fontWeight: 700, lineHeight: 32 },
-      l: { color: THEME.muted, fontSize: 13, lineHeight: 18 },
-    },
-  }
-  return {
-    animationDuration: 0,
-    tooltip: tooltip({
-      trigger: 'item',
-      formatter: (p) => `${p.name}<br/>${t('screen.category.cases', { n: n(p.value) })} · ${p.percent}%`,
-    }),
-    series: [
-      {
-        type: 'pie',
-        radius: ['56%', '84%'],
-        center: ['50%', '50%'],
-        label: { show: false },
-        labelLine: { show: false },
-        emphasis: { scale: true, scaleSize: 4 },
-        itemStyle: { borderColor: '#071d3a', borderWidth: 2 },
-        // The total in the ring's hole, carried by the first item's label.
-        data: items.map((i, index) => ({
-          name: t(`channel.${i.key}`),
-          value: i.value,
-          itemStyle: { color: i.colour },
-          label: index === 0 ? centreLabel : undefined,
-          emphasis: index === 0 ? { label: centreLabel } : undefined,
-        })),
-      },
-    ],
-  }
+// The ring of channelItems() as a CSS conic-gradient (segments clockwise from the top).
+export function channelGradient(items) {
+  if (!items.length) return 'conic-gradient(rgba(127, 163, 199, 0.2) 0 100%)'
+  let from = 0
+  const stops = items.map((i, index) => {
+    const to = index === items.length - 1 ? 100 : Math.min(100, from + i.share * 100)
+    const stop = `${i.colour} ${from.toFixed(2)}% ${to.toFixed(2)}%`
+    from = to
+    return stop
+  })
+  return `conic-gradient(${stops.join(', ')})`
 }

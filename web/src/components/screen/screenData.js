@@ -37,6 +37,13 @@ export function screenRanges(ms = Date.now()) {
   }
 }
 
+// Plain, locale-independent order of two texts (Intl collation is slow and not needed for ties).
+export function compareText(a, b) {
+  const x = String(a)
+  const y = String(b)
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
 // The stats query of one panel: `under` left out when it is empty (everything in scope).
 export function statsParams(under, range, by) {
   const params = {}
@@ -62,6 +69,15 @@ export function dayStats(byDay, day) {
 export function countOf(stats, name) {
   const v = stats?.counts?.[name]
   return typeof v === 'number' ? v : null
+}
+
+// A count for people: "12,345" (thousands grouped with a comma, as zh-CN and English both write
+// them), "12345" without grouping; a fraction is rounded; anything else is shown as given.
+export function formatCount(value, { grouping = true } = {}) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return String(value ?? '')
+  const text = String(Math.round(Math.abs(value)))
+  const grouped = grouping ? text.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : text
+  return value < 0 && Math.round(value) !== 0 ? `-${grouped}` : grouped
 }
 
 // A rate as a percentage text ("95.9%"), or "—" when it is null (no denominator) or unknown.
@@ -90,7 +106,7 @@ export function topWithOther(groups, { top = 8, count = 'reported' } = {}) {
   const items = (groups ?? [])
     .map((g) => ({ key: g.key, name: g.name, value: g.counts?.[count] ?? 0 }))
     .filter((g) => g.value > 0)
-    .sort((a, b) => b.value - a.value || String(a.key).localeCompare(String(b.key)))
+    .sort((a, b) => b.value - a.value || compareText(a.key, b.key))
   const head = items.slice(0, top)
   const rest = items.slice(top)
   if (rest.length) head.push({ key: null, name: '', value: rest.reduce((s, g) => s + g.value, 0), others: rest.length })
@@ -116,7 +132,7 @@ export function rankUnits(groups, top = 10) {
         rate(b.onTime) - rate(a.onTime) ||
         rate(b.completion) - rate(a.completion) ||
         b.due - a.due ||
-        String(a.name).localeCompare(String(b.name)),
+        compareText(a.name, b.name),
     )
     .slice(0, top)
 }

@@ -4,6 +4,8 @@ export default {
   'zh-CN': {
     screen: {
       subtitle: '指挥调度大屏',
+      date: '{y}年{m}月{d}日 {weekday}',
+      weekdays: '星期日,星期一,星期二,星期三,星期四,星期五,星期六',
       territory: '辖区',
       allTerritory: '全部辖区',
       loading: '正在加载…',
@@ -86,6 +88,8 @@ export default {
   en: {
     screen: {
       subtitle: 'Command center big screen',
+      date: '{weekday} {y}-{m}-{d}',
+      weekdays: 'Sunday,Monday,Tuesday,Wednesday,Thursday,Friday,Saturday',
       territory: 'Territory',
       allTerritory: 'Whole territory',
       loading: 'Loading…',
