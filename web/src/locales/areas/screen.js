@@ -54,7 +54,6 @@ export default {
       category: {
         other: '其他（{n} 类）',
         rest: '其余 {n} 类共 {cases} 件',
-        cases: '事件数：{n}',
       },
       channel: {
         total: '上报总数',
@@ -138,7 +137,6 @@ export default {
       category: {
         other: 'Other ({n} categories)',
         rest: '{n} more: {cases} cases',
-        cases: 'Cases: {n}',
       },
       channel: {
         total: 'Reported',
