@@ -3,6 +3,7 @@
 // resident's rating, through every role's screen, in Debian's chromium driven by playwright-core.
 //
 //   node e2e/run.mjs --bin PATH/civicgrid [--web-root web/dist] [--out DIR] [--docs ../docs/screenshots]
+//                    [--history-days N]
 //
 // --out keeps a screenshot of each main screen; --docs also copies them there (to refresh the
 // committed set shown in the README). Exits non-zero on the first failed expectation.
@@ -18,6 +19,7 @@ const { values: args } = parseArgs({
     'web-root': { type: 'string', default: 'dist' },
     out: { type: 'string', default: join(process.cwd(), '..', 'build', 'screenshots') },
     docs: { type: 'string' },
+    'history-days': { type: 'string', default: '3' },
     help: { type: 'boolean', short: 'h' },
   },
 })
@@ -29,7 +31,12 @@ if (args.help || !args.bin) {
 }
 
 const started = Date.now()
-const demo = await startDemo({ bin: resolve(args.bin), webRoot: resolve(args['web-root']) })
+const historyDays = Number(args['history-days'])
+if (!Number.isInteger(historyDays) || historyDays < 0 || historyDays > 3650) {
+  process.stderr.write(`--history-days must be a whole number from 0 to 3650, not '${args['history-days']}'\n`)
+  process.exit(2)
+}
+const demo = await startDemo({ bin: resolve(args.bin), webRoot: resolve(args['web-root']), historyDays })
 const browser = await launchBrowser()
 let failed = false
 try {
