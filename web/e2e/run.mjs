@@ -25,7 +25,8 @@ const { values: args } = parseArgs({
 })
 if (args.help || !args.bin) {
   process.stdout.write(
-    'usage: node e2e/run.mjs --bin PATH/civicgrid [--web-root web/dist] [--out DIR] [--docs docs/screenshots]\n',
+    'usage: node e2e/run.mjs --bin PATH/civicgrid [--web-root web/dist] [--out DIR] [--docs docs/screenshots]\n' +
+      '                        [--history-days N]  (days of demo history: default 3; 365 for the README screenshots)\n',
   )
   process.exit(args.help ? 0 : 2)
 }
