@@ -49,3 +49,22 @@ test('translate interpolates, picks plural forms and falls back', () => {
   assert.equal(translate('en', 'no.such.key'), 'no.such.key')
   assert.equal(translate('en', 'search.notFound', {}), 'No division has the code {code}', 'missing params stay visible')
 })
+
+test('every state, action, channel, priority, evaluation and role of the API has a name in both languages', async () => {
+  const { ACTION_ROLES, OPEN_STATES } = await import('../src/cases.js')
+  const keys = [
+    ...[...OPEN_STATES, 'closed', 'rejected', 'merged'].map((s) => `status.${s}`),
+    ...[...Object.keys(ACTION_ROLES), 'report', 'mark_overdue', 'recompute_deadlines'].map((a) => `action.${a}`),
+    ...['grid_worker', 'resident_app', 'hotline', 'open311', 'drone', 'iot', 'superior'].map((c) => `channel.${c}`),
+    ...['normal', 'high', 'urgent'].map((p) => `priority.${p}`),
+    ...['satisfied', 'basically_satisfied', 'unsatisfied'].map((e) => `evaluation.${e}`),
+    ...['none', 'yellow', 'red'].map((w) => `warning.${w}`),
+    ...['resident', 'grid_worker', 'operator', 'unit_staff', 'leader', 'admin', 'system'].map((r) => `role.${r}`),
+    ...['urgent_hours', 'working_hours', 'working_days', 'natural_days'].map((k) => `limitKind.${k}`),
+    ...['unauthorized', 'forbidden', 'too_many_requests', 'conflict', 'not_found', 'invalid_argument'].map((c) => `errors.${c}`),
+  ]
+  for (const key of keys) {
+    assert.ok(hasMessage('zh-CN', key), `zh-CN lacks ${key}`)
+    assert.ok(hasMessage('en', key), `en lacks ${key}`)
+  }
+})
