@@ -67,8 +67,16 @@ export function te(key) {
 }
 
 // Numbers formatted for the current language (thousands separators).
+const formats = new Map()
 export function n(value, options) {
-  return new Intl.NumberFormat(current.value, options).format(value)
+  // Building an Intl.NumberFormat is slow (locale data); keep one per language and options.
+  const key = `${current.value}|${options ? JSON.stringify(options) : ''}`
+  let format = formats.get(key)
+  if (!format) {
+    format = new Intl.NumberFormat(current.value, options)
+    formats.set(key, format)
+  }
+  return format.format(value)
 }
 
 export function setLocale(code) {

@@ -291,7 +291,7 @@ export default {
       uploading: 'Uploading…',
       confirm: 'Confirm',
       cancel: 'Cancel',
-      done: '{action}: done',
+      done: 'Done: {action}',
       reveal: 'Show in full',
       revealReason: 'Reason (written to the audit log)',
       revealReasonRequired: 'Give a reason',
