@@ -440,7 +440,8 @@ TEST_F(AccessMatrix, AnAdminManagesOnlyAccountsInsideItsTerritory) {
   auto list = Send("GET", "/api/v1/users", "", "admin");
   ASSERT_EQ(list.first, 200u);
   std::set<std::string> names;
-  for (const auto& u : json::parse(list.second).at("users").as_array()) names.insert(u.at("username").as_string().c_str());
+  const json::value users = json::parse(list.second);
+  for (const auto& u : users.at("users").as_array()) names.insert(u.at("username").as_string().c_str());
   EXPECT_TRUE(names.count("grid_worker") && names.count("walk-in"));
   EXPECT_FALSE(names.count("dispatcher"));
   EXPECT_FALSE(list.second.find("password") != std::string::npos) << "no hash or password is listed";
@@ -488,7 +489,8 @@ TEST_F(AccessMatrix, AResidentReportsTracksAndRatesWithoutAnAccount) {
   // Recorded as a resident's report from the resident page, whatever channel was sent; no account.
   auto list = Send("GET", "/api/v1/cases?channel=resident_app&q=%E6%A5%BC%E9%81%93", "", "dispatcher");
   ASSERT_EQ(list.first, 200u);
-  const auto& found = json::parse(list.second).at("cases").as_array();
+  const json::value listed = json::parse(list.second);
+  const auto& found = listed.at("cases").as_array();
   ASSERT_EQ(found.size(), 1u) << list.second;
   // Nobody's own report: residents with accounts do not see it.
   EXPECT_EQ(Send("GET", "/api/v1/cases/" + std::to_string(found[0].at("id").as_int64()), "", "resident").first, 404u);

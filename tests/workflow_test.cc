@@ -349,7 +349,9 @@ TEST(TransitionTable, AllowedActionsFilteredByRole) {
   EXPECT_EQ(Names(AllowedActions(S::kResolved, Role::kGridWorker)),
             (std::vector<std::string>{"verify_pass", "verify_fail"}));
   EXPECT_EQ(Names(AllowedActions(S::kEvaluated, Role::kLeader)), (std::vector<std::string>{"supervise", "urge"}));
-  EXPECT_TRUE(AllowedActions(S::kVerified, Role::kResident).empty());
+  // The reporter rates through the tracking code (the callback, as role resident).
+  EXPECT_EQ(Names(AllowedActions(S::kVerified, Role::kResident)), (std::vector<std::string>{"callback"}));
+  EXPECT_TRUE(AllowedActions(S::kAcknowledged, Role::kResident).empty());
   EXPECT_TRUE(AllowedActions(S::kClosed, Role::kOperator).empty());
 }
 
