@@ -7,6 +7,7 @@ ASAN := build/asan
 DB ?= var/demo.db
 LISTEN ?= 127.0.0.1:8080
 FUZZ := build/fuzz
+BENCH := build/bench
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= fuzz_json_body fuzz_geojson fuzz_http_request
 # The longest input each fuzz target is given, in bytes.
@@ -14,7 +15,7 @@ FUZZ_MAX_LEN_fuzz_json_body := 8192
 FUZZ_MAX_LEN_fuzz_geojson := 16384
 FUZZ_MAX_LEN_fuzz_http_request := 16384
 
-.PHONY: demo test deps deps-test build build-asan web clean fuzz fuzz-build
+.PHONY: demo test deps deps-test deps-bench build build-asan build-bench web clean fuzz fuzz-build bench
 
 ## demo: install what is missing, build (Release), create the demo database if absent, serve on $(LISTEN)
 demo: deps build web
@@ -27,11 +28,23 @@ demo: deps build web
 test: deps-test build-asan web
 	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
 
+## bench: install the peers (PostgreSQL/PostGIS, GEOS, wrk), build the suite (Release), build the province
+## database if absent, run every figure beside its peer and rewrite docs/performance.md
+bench: deps-bench build-bench
+	@scripts/bench.sh
+
 ## fuzz: install clang if missing, build the fuzz targets with libFuzzer in $(FUZZ), run each in turn for $(FUZZ_SECONDS) s
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do $(MAKE) fuzz-run-$$t || exit 1; done
 
-fuzz-build:
+fuzz-deps-bench:
+	@scripts/install-deps.sh --with-bench
+
+build-bench:
+	@cmake -S . -B $(BENCH) -DCMAKE_BUILD_TYPE=Release -DCIVICGRID_TESTS=OFF -DCIVICGRID_BENCH=ON >/dev/null
+	@cmake --build $(BENCH) -j $(JOBS)
+
+build:
 	@scripts/install-deps.sh --with-fuzz
 	@cmake -S . -B $(FUZZ) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCIVICGRID_FUZZ=ON \
 	  -DCIVICGRID_TESTS=OFF >/dev/null
@@ -50,6 +63,13 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh --with-browser
+
+deps-bench:
+	@scripts/install-deps.sh --with-bench
+
+build-bench:
+	@cmake -S . -B $(BENCH) -DCMAKE_BUILD_TYPE=Release -DCIVICGRID_TESTS=OFF -DCIVICGRID_BENCH=ON >/dev/null
+	@cmake --build $(BENCH) -j $(JOBS)
 
 build:
 	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DCIVICGRID_TESTS=OFF >/dev/null

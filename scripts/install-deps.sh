@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages civicgrid builds and runs with. Idempotent and quiet when all is present.
-# Usage: scripts/install-deps.sh [--with-fuzz] [--with-browser]
+# Usage: scripts/install-deps.sh [--with-fuzz] [--with-browser] [--with-bench]
 #   --with-fuzz     also clang and its libFuzzer/sanitizer runtimes, for `make fuzz`
 #   --with-browser  also Debian's chromium and a CJK font, for the browser tests of `make test`
+#   --with-bench    also the peers and load tools of `make bench`: PostgreSQL 15 with PostGIS, GEOS, wrk
 set -euo pipefail
 
 with_fuzz=0
 with_browser=0
+with_bench=0
 for arg in "$@"; do
   case "$arg" in
     --with-fuzz) with_fuzz=1 ;;
     --with-browser) with_browser=1 ;;
-    *) echo "install-deps: unknown option '$arg' (usage: scripts/install-deps.sh [--with-fuzz] [--with-browser])" >&2; exit 2 ;;
+    --with-bench) with_bench=1 ;;
+    *) echo "install-deps: unknown option '$arg' (usage: scripts/install-deps.sh [--with-fuzz] [--with-browser] [--with-bench])" >&2; exit 2 ;;
   esac
 done
 
@@ -28,6 +31,11 @@ if [ "$with_browser" -eq 1 ]; then
   # The browser tests drive Debian's chromium (never a downloaded browser build); the font draws Chinese.
   packages+=(chromium)
   if ! fc-list 2>/dev/null | grep -qi -e cjk -e wqy; then packages+=(fonts-wqy-microhei); fi
+fi
+
+if [ "$with_bench" -eq 1 ]; then
+  # The peers measured beside civicgrid, and the HTTP load generator.
+  packages+=(postgresql-15 postgresql-15-postgis-3 libpq-dev libgeos-dev wrk)
 fi
 
 missing=()
