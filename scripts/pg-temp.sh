@@ -19,15 +19,7 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  echo "pg-temp: no free port found" >&2
-  return 1
-}
+free_port() { "$(dirname "${BASH_SOURCE[0]}")/free-port.sh"; }
 
 uri() { echo "postgresql://postgres@127.0.0.1:$(cat "$dir/port")/postgres"; }
 

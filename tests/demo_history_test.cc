@@ -359,6 +359,18 @@ TEST_F(DemoHistory, RatesAreNearWhatTheSourcesReport) {
   EXPECT_NEAR(by_channel["resident_app"] / total, 0.15, 0.05);
 }
 
+TEST(DemoHistoryAlone, CasesPerYearSetsTheVolumeByGridShare) {
+  HistoryOptions o = Options();
+  o.days = 20;
+  o.cases_per_year = 36500;  // 100 a day in all, whatever the sources' figures
+  Built b(o);
+  // Poisson counts over 20 days, scaled by weekday and season factors that average 1.
+  EXPECT_NEAR(static_cast<double>(b.report.cases), 2000, 250);
+  auto n = b.store->CountCases();
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(static_cast<size_t>(*n), b.report.cases);
+}
+
 TEST_F(DemoHistory, RecentCasesAreOpenInManyStatesSomeOverdueOrNearlySo) {
   std::set<CaseStatus> open;
   int red = 0, yellow = 0, heating = 0;

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include <sqlite3.h>
+
 #include "store/sqlite/db.h"
 #include "store/sqlite/writer.h"
 #include "support/temp_dir.h"
@@ -27,6 +29,14 @@ Result<void> Insert(Db& db, int64_t x) {
   Stmt s(db.handle(), "INSERT INTO t(x) VALUES (?1)");
   s.Bind(1, x);
   return s.Run();
+}
+
+// A new database at `path` with the table t(x).
+std::unique_ptr<Db> NewTable(const std::string& path) {
+  auto db = Db::Open(path);
+  EXPECT_TRUE(db.ok());
+  EXPECT_TRUE((*db)->Exec("CREATE TABLE t (x INTEGER NOT NULL)").ok());
+  return std::move(*db);
 }
 
 TEST(Writer, JobsWaitingTogetherCommitTogether) {
@@ -105,6 +115,31 @@ TEST(Writer, AGroupOfOnlyFailuresCommitsNothing) {
   }
   EXPECT_EQ(Count(path), 1);
   EXPECT_EQ(Count(path, "x = 2"), 1);
+}
+
+TEST(Writer, ARunAloneJobRunsOutsideAnyTransactionBetweenGroups) {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  Writer writer(NewTable(path));
+  ASSERT_TRUE(writer.Run([](Db& d) { return Insert(d, 1); }).ok());
+  // SQLite refuses to change the safety level inside a transaction: in a group it fails, alone it works.
+  auto in_group = writer.Run([](Db& d) { return d.Exec("PRAGMA synchronous=OFF"); });
+  EXPECT_FALSE(in_group.ok());
+  bool autocommit = false;
+  auto alone = writer.RunAlone([&](Db& d) -> Result<void> {
+    autocommit = sqlite3_get_autocommit(d.handle()) != 0;
+    return d.Exec("PRAGMA synchronous=OFF");
+  });
+  EXPECT_TRUE(alone.ok()) << alone.error().message;
+  EXPECT_TRUE(autocommit);
+  auto after = writer.Run([](Db& d) -> Result<void> {
+    Stmt s(d.handle(), "PRAGMA synchronous");
+    if (!s.Step() || s.Int(0) != 0) return Error::Internal("synchronous is not OFF");
+    return Insert(d, 2);
+  });
+  EXPECT_TRUE(after.ok()) << after.error().message;
+  EXPECT_EQ(Count(path), 2);
+  EXPECT_EQ(writer.jobs(), 4);
 }
 
 }  // namespace

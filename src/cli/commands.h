@@ -19,7 +19,11 @@ int Serve(const Config& config, const ServeArgs& args);
 
 // `demo build`: the territory, then the catalogue and the case history (demo/demo_history.h).
 struct DemoBuildArgs {
-  std::string data_dir = "data/territory";
+  // "demo": the five cities of the sources at their reported volumes; "province": all of Shandong
+  // (data/territory-province, about 110,000 grids) and about 10 million cases a year, for the benchmarks.
+  std::string scale = "demo";
+  std::string data_dir;       // "" = data/territory, or data/territory-province at scale "province"
+  double cases_per_year = 0;  // > 0: volumes by grid share, this many a year in all (default at "province": 1e7)
   std::string catalogue_dir;  // "" = the directory "catalogue" beside data_dir (data/catalogue), if it exists
   bool force = false;         // start from an empty database file (the old one is deleted)
   int history_days = 365;     // 0 = the catalogue only, no cases

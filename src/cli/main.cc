@@ -36,10 +36,22 @@ int main(int argc, char** argv) {
   demo->require_subcommand(1);
   demo->fallthrough();
   auto* demo_build = demo->add_subcommand(
-      "build", "Create the demo in the database: the territory (5 Shandong cities), its catalogue and a year of cases");
+      "build",
+      "Create the demo in the database: the territory (5 Shandong cities, or the province), its catalogue and a year of "
+      "cases");
   cli::DemoBuildArgs demo_args;
-  demo_build->add_option("--data", demo_args.data_dir, "directory with divisions.tsv and counties.geojson")
+  demo_build->add_option("--scale", demo_args.scale,
+                         "demo: the 5 cities at the volumes the sources report; province: all of Shandong (about "
+                         "110,000 grids) and 10 million cases a year, for the benchmarks")
+      ->check(CLI::IsMember({"demo", "province"}))
       ->capture_default_str();
+  demo_build->add_option("--data", demo_args.data_dir,
+                         "directory with divisions.tsv and counties.geojson (default data/territory, or "
+                         "data/territory-province at --scale province)");
+  demo_build->add_option("--cases-per-year", demo_args.cases_per_year,
+                         "volumes by grid share, this many cases a year in all (default: the sources' volumes; "
+                         "10,000,000 at --scale province)")
+      ->check(CLI::Range(0.0, 1e9));
   demo_build->add_option("--catalogue", demo_args.catalogue_dir,
                          "directory with categories.tsv, units.tsv and rules.tsv (default: 'catalogue' beside --data; "
                          "without one, only the territory is built)");

@@ -24,10 +24,21 @@ namespace {
 
 Result<std::unique_ptr<store::Store>> Open(const Config& config) { return store::OpenStore(config.db, KeyFileOf(config)); }
 
+// The territory data directory of `demo build`: --data, else the one of the scale.
+std::string DataDir(const DemoBuildArgs& args) {
+  if (!args.data_dir.empty()) return args.data_dir;
+  return args.scale == "province" ? "data/territory-province" : "data/territory";
+}
+
+// Grids per community at --scale province: about 110,000 grids for Shandong's 62,074 communities (the
+// demo keeps 临沂's 12,000 for 4,186).
+constexpr double kProvinceGridsPerCommunity = 110000.0 / 62074.0;
+constexpr double kProvinceCasesPerYear = 1e7;
+
 // The catalogue directory of `demo build`: --catalogue, else "catalogue" beside the --data directory.
 std::string CatalogueDir(const DemoBuildArgs& args) {
   if (!args.catalogue_dir.empty()) return args.catalogue_dir;
-  std::string data = args.data_dir;
+  std::string data = DataDir(args);
   while (data.size() > 1 && data.back() == '/') data.pop_back();
   return (std::filesystem::path(data).parent_path() / "catalogue").string();
 }
@@ -60,6 +71,9 @@ int DemoBuild(const Config& config, const DemoBuildArgs& args) {
   history.catalogue_dir = catalogue;
   history.days = args.history_days;
   history.scale = args.history_scale;
+  history.cases_per_year = args.cases_per_year > 0 ? args.cases_per_year
+                           : args.scale == "province" ? kProvinceCasesPerYear
+                                                      : 0;
   history.seed = args.history_seed;
   if (!args.history_end.empty()) {
     auto end = ParseTimestamp(args.history_end, "--history-end");
@@ -93,7 +107,8 @@ int DemoBuild(const Config& config, const DemoBuildArgs& args) {
   auto store = Open(config);
   if (!store) return Fail(store.error().message);
   demo::DemoOptions options;
-  options.data_dir = args.data_dir;
+  options.data_dir = DataDir(args);
+  if (args.scale == "province") options.grids_per_community = kProvinceGridsPerCommunity;
   options.progress = say;
   auto report = demo::BuildDemoTerritory(**store, options);
   if (!report) return Fail("demo build failed: " + report.error().message);

@@ -132,7 +132,11 @@ Result<HistoryReport> BuildDemoHistory(store::Store& store, const HistoryOptions
                 StreetKindOf(street->first) == StreetKind::kTownship;
     counties[it->second].grids.push_back(ref);
   }
-  history::SetRates(counties, options.scale, options.other_scale);
+  if (options.cases_per_year > 0) {
+    history::SetRatesByGrids(counties, options.cases_per_year);
+  } else {
+    history::SetRates(counties, options.scale, options.other_scale);
+  }
 
   auto reference = store.LoadReference();
   if (!reference) return reference.error();
@@ -153,12 +157,31 @@ Result<HistoryReport> BuildDemoHistory(store::Store& store, const HistoryOptions
   std::vector<Simulated> buffers[2];
   std::future<Result<void>> pending;
   size_t pending_cases = 0;
+  // Progress about every 2% (and at the end), with the rate and the time left.
+  const auto writing_started = std::chrono::steady_clock::now();
+  const size_t progress_step = std::max<size_t>(chunk, plan.size() / 50);
+  size_t next_progress = progress_step;
   auto wait = [&]() -> Result<void> {
     if (!pending.valid()) return {};
     auto r = pending.get();
     if (!r) return r;
-    say("cases: " + Thousands(pending_cases) + "/" + Thousands(plan.size()));
+    if (pending_cases >= next_progress || pending_cases == plan.size()) {
+      next_progress = pending_cases + progress_step;
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - writing_started).count();
+      const double rate = s > 0 ? static_cast<double>(pending_cases) / s : 0;
+      const double left = rate > 0 ? static_cast<double>(plan.size() - pending_cases) / rate : 0;
+      say("cases: " + Thousands(pending_cases) + "/" + Thousands(plan.size()) + " (" +
+          Thousands(static_cast<size_t>(rate)) + " a second, " + std::to_string(static_cast<int>(left + 0.5)) +
+          " s left)");
+    }
     return {};
+  };
+  if (auto r = store.BeginBulkLoad(options.bulk_cache_bytes); !r) return r.error();
+  // Ends the bulk load on every way out; the first error wins.
+  auto finish = [&](Result<void> r) -> Result<void> {
+    auto ended = store.EndBulkLoad();
+    if (!r) return r;
+    return ended;
   };
   for (size_t begin = 0, k = 0; begin < plan.size(); begin += chunk, ++k) {
     const size_t stop = std::min(plan.size(), begin + chunk);
@@ -168,14 +191,14 @@ Result<HistoryReport> BuildDemoHistory(store::Store& store, const HistoryOptions
       const Intake in = reporter.Make(plan[i], static_cast<int64_t>(i + 1));
       auto s = history::RunCase(world, in);
       if (!s) {
-        (void)wait();
+        (void)finish(wait());
         return s.error();
       }
       report.events += s->events.size();
       ++report.by_status[static_cast<size_t>(s->c.status)];
       batch.push_back(std::move(*s));
     }
-    if (auto r = wait(); !r) return r.error();
+    if (auto r = wait(); !r) return finish(r).error();
     pending_cases = stop;
     pending = std::async(std::launch::async, [&store, &batch, begin]() -> Result<void> {
       return store.Write([&](store::CaseTx& tx) -> Result<void> {
@@ -190,7 +213,7 @@ Result<HistoryReport> BuildDemoHistory(store::Store& store, const HistoryOptions
       });
     });
   }
-  if (auto r = wait(); !r) return r.error();
+  if (auto r = finish(wait()); !r) return r.error();
   report.cases = plan.size();
   report.seconds = elapsed();
   return report;

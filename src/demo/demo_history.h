@@ -40,6 +40,8 @@ struct HistoryOptions {
   std::function<Timestamp()> now = SystemClockNow;  // the only clock the generator reads (when end is 0)
   double scale = 1.0;                               // multiplies every county's volume
   double other_scale = kDefaultOtherCountyScale;    // further multiplies the counties without a figure
+  double cases_per_year = 0;  // > 0: volumes by grid share, about this many a year in all (scales ignored)
+  int64_t bulk_cache_bytes = int64_t{2} << 30;  // the store's page cache while the history is written
   uint64_t seed = 1;    // same store contents, options and seed → the same cases and events
   size_t chunk = 4000;  // cases per write transaction
   std::function<void(const std::string&)> progress;  // called with a line of progress, if set
@@ -57,8 +59,9 @@ struct HistoryReport {
 // Writes the catalogue, then (days > 0) the history. Needs the territory in the store and no cases yet
 // (invalid_argument otherwise: the history assumes case ids 1, 2, … in report order). Reference data of the
 // same ids is replaced; the national calendar is added when the store has no "cn-national" calendar. The
-// history is written a chunk at a time: after an error the chunks already written stay (start again from an
-// empty database). Tracking codes have the format of app::NewTrackingCode but are drawn from the seed, so
+// history is written a chunk at a time in the store's bulk-load mode (Store::BeginBulkLoad: no sync per
+// commit, a large cache; ended, and everything synced, before this returns): after an error or a crash the
+// database is incomplete or damaged — start again from an empty database. Tracking codes have the format of app::NewTrackingCode but are drawn from the seed, so
 // they are reproducible, not secret — fine for demo data only.
 // Volumes at scale 1 (cases a day): 临淄区 230 (the 81890 hotline); the counties of 临沂市 together 195
 // (7.1万 appeals a year), split by grid count; every other county 10–20 by grid count, times other_scale.

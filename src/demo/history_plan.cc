@@ -73,6 +73,13 @@ void SetRates(std::vector<County>& counties, double scale, double other_scale) {
   }
 }
 
+void SetRatesByGrids(std::vector<County>& counties, double cases_per_year) {
+  size_t grids = 0;
+  for (const County& c : counties) grids += c.grids.size();
+  for (County& c : counties)
+    c.rate = cases_per_year / 365.0 * static_cast<double>(c.grids.size()) / static_cast<double>(std::max<size_t>(grids, 1));
+}
+
 std::vector<Planned> Plan(const std::vector<County>& counties, const Calendar& cal, Day first, Day last, Timestamp end,
                           uint64_t seed) {
   double mean = 0;

@@ -41,6 +41,10 @@ struct Planned {
 // a figure are further multiplied by `other_scale`.
 void SetRates(std::vector<County>& counties, double scale, double other_scale);
 
+// Sets every county's rate by its share of all grids so that the counties together report about
+// `cases_per_year` cases a year (the province-sized history of the benchmarks).
+void SetRatesByGrids(std::vector<County>& counties, double cases_per_year);
+
 // The cases of days [first, last] reported no later than `end`, ordered by (at, county, index): Poisson
 // counts per county-day, channel and hour drawn per county-day from `seed`.
 std::vector<Planned> Plan(const std::vector<County>& counties, const Calendar& cal, Day first, Day last, Timestamp end,

@@ -61,6 +61,13 @@ class Store : public CaseStore, public AccountStore {
   // was added: `civicgrid keys rotate`), one transaction per batch, calling `progress(cases done)`
   // after each. Answers the number of cases re-sealed.
   virtual Result<int64_t> ResealPersonalData(const std::function<void(int64_t)>& progress) = 0;
+
+  // For filling a new database in bulk (the demo and benchmark histories), never for one being served:
+  // from BeginBulkLoad to EndBulkLoad, commits are not synced to disk (a crash may lose or corrupt the
+  // database: build it again) and the writer keeps up to `cache_bytes` of database pages in memory.
+  // EndBulkLoad restores durable commits and the usual cache, and syncs everything written to disk.
+  virtual Result<void> BeginBulkLoad(int64_t cache_bytes) = 0;
+  virtual Result<void> EndBulkLoad() = 0;
 };
 
 // Opens (creating and migrating if needed) the store named by `url`: "sqlite:PATH" or a plain path

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <algorithm>
+
 #include "geo/wkb.h"
 #include "store/sqlite/migrations.h"
 
@@ -240,6 +242,19 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::stri
   auto s = SqliteStore::Open(path, key_file);
   if (!s) return s.error();
   return std::unique_ptr<Store>(std::move(*s));
+}
+
+Result<void> SqliteStore::BeginBulkLoad(int64_t cache_bytes) {
+  const std::string sql = "PRAGMA synchronous=OFF; PRAGMA cache_size=-" +
+                          std::to_string(std::max<int64_t>(cache_bytes / 1024, 2000));
+  return writer_->RunAlone([&](sqlite::Db& db) { return db.Exec(sql); });
+}
+
+Result<void> SqliteStore::EndBulkLoad() {
+  // A checkpoint under synchronous=FULL copies the WAL into the database file and syncs it.
+  return writer_->RunAlone([](sqlite::Db& db) {
+    return db.Exec("PRAGMA synchronous=FULL; PRAGMA cache_size=-2000; PRAGMA wal_checkpoint(TRUNCATE)");
+  });
 }
 
 }  // namespace civicgrid::store

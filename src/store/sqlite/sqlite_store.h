@@ -53,6 +53,8 @@ class SqliteStore : public Store {
   Result<std::vector<ApiKey>> ListApiKeys() override;
 
   Result<int64_t> ResealPersonalData(const std::function<void(int64_t)>& progress) override;
+  Result<void> BeginBulkLoad(int64_t cache_bytes) override;
+  Result<void> EndBulkLoad() override;
 
   WriteStats GetWriteStats() const override { return {writer_->commits(), writer_->jobs()}; }
 

@@ -8,6 +8,7 @@ namespace civicgrid::store::sqlite {
 struct Writer::Pending {
   Job job;
   Result<void> result;
+  bool alone = false;  // run outside any transaction, in a group of its own
   bool done = false;
   std::condition_variable cv;
 };
@@ -24,9 +25,14 @@ Writer::~Writer() {
   thread_.join();
 }
 
-Result<void> Writer::Run(Job job) {
+Result<void> Writer::Run(Job job) { return Enqueue(std::move(job), false); }
+
+Result<void> Writer::RunAlone(Job job) { return Enqueue(std::move(job), true); }
+
+Result<void> Writer::Enqueue(Job job, bool alone) {
   Pending p;
   p.job = std::move(job);
+  p.alone = alone;
   std::unique_lock lock(mu_);
   if (stop_) return Error::Internal("the store is closing");
   queue_.push_back(&p);
@@ -57,10 +63,25 @@ void Writer::Loop() {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, nothing left
-      while (!queue_.empty() && batch.size() < max_batch_) {
+      while (!queue_.empty() && batch.size() < max_batch_ && !(queue_.front()->alone && !batch.empty())) {
         batch.push_back(queue_.front());
         queue_.pop_front();
+        if (batch.back()->alone) break;
       }
+    }
+    if (batch.size() == 1 && batch.front()->alone) {
+      Pending* p = batch.front();
+      try {
+        p->result = p->job(*db_);
+      } catch (const std::exception& e) {
+        p->result = Error::Internal(std::string("store write failed: ") + e.what());
+      }
+      std::lock_guard lock(mu_);
+      ++jobs_;
+      p->done = true;
+      p->cv.notify_all();
+      batch.clear();
+      continue;
     }
     Result<void> begun = db_->Exec("BEGIN IMMEDIATE");
     bool any_ok = false, committed_any = false;

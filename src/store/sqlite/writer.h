@@ -35,6 +35,11 @@ class Writer {
   // Runs `job` in the next group transaction and waits for the commit. The job must not call Run().
   Result<void> Run(Job job);
 
+  // Runs `job` on the writer's connection outside any transaction, alone between two groups, and waits
+  // for it: for settings SQLite refuses inside a transaction (e.g. PRAGMA synchronous). The job must not
+  // call Run() or RunAlone().
+  Result<void> RunAlone(Job job);
+
   // Transactions committed (groups with at least one successful job) and jobs run so far (for metrics:
   // jobs / commits ≈ mean group size).
   int64_t commits() const;
@@ -44,6 +49,7 @@ class Writer {
 
  private:
   struct Pending;
+  Result<void> Enqueue(Job job, bool alone);
   void Loop();
 
   std::unique_ptr<Db> db_;
