@@ -135,7 +135,7 @@ say "suite: $suite_seconds s, results in $results"
 machine=$results_dir/$stamp.machine.json
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
-os=$( (. /etc/os-release && echo "$PRETTY_NAME") ), kernel $(uname -r)
+os="$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
 cat >"$machine" <<EOF
 {"date":"$(date -u +%Y-%m-%dT%H:%MZ)","commit":"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)",
  "nproc":"$(nproc)","cpu":"$cpu","memory":"$mem","os":"$os","suite_seconds":"$suite_seconds",
