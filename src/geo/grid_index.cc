@@ -7,6 +7,7 @@
 #include <boost/geometry/index/rtree.hpp>
 #include <boost/iterator/function_output_iterator.hpp>
 
+#include "geo/cell_index.h"
 #include "geo/crs.h"
 
 namespace civicgrid::geo {
@@ -31,7 +32,8 @@ double SegmentMetres(const Point& p, const Point& a, const Point& b, double kx) 
 }  // namespace
 
 struct GridIndex::Tree {
-  bgi::rtree<Entry, bgi::rstar<16>> rtree;
+  bgi::rtree<Entry, bgi::rstar<16>> rtree;  // boxes, for Locate's nearest grid and InBox
+  CellIndex cells;                          // Find
 };
 
 GridIndex::~GridIndex() = default;
@@ -46,15 +48,13 @@ std::shared_ptr<const GridIndex> GridIndex::Build(std::vector<Grid> grids) {
   index->tree_ = std::make_unique<Tree>();
   // The range constructor bulk-loads the tree with the packing algorithm.
   index->tree_->rtree = bgi::rtree<Entry, bgi::rstar<16>>(entries.begin(), entries.end());
+  index->tree_->cells = CellIndex(index->grids_);
   return index;
 }
 
 const Grid* GridIndex::Find(const Point& p) const {
-  uint32_t best = std::numeric_limits<uint32_t>::max();
-  tree_->rtree.query(bgi::intersects(p), boost::make_function_output_iterator([&](const Entry& e) {
-                       if (e.second < best && bg::covered_by(p, grids_[e.second].shape)) best = e.second;
-                     }));
-  return best == std::numeric_limits<uint32_t>::max() ? nullptr : &grids_[best];
+  const uint32_t i = tree_->cells.Find(p);
+  return i == CellIndex::kNone ? nullptr : &grids_[i];
 }
 
 Location GridIndex::Locate(const Point& p) const {

@@ -1,6 +1,7 @@
 // The grid index: which grid covers a point.
 //
-// An immutable, packed R-tree over grid bounding boxes with an exact covered-by test on the polygon.
+// Immutable. Find goes through a CellIndex (a raster of cells over the grids' boxes and a flat copy of
+// their vertices, see cell_index.h); Locate's nearest grid and InBox through a packed R-tree of boxes.
 // Edge rule: a point on the boundary shared by several grids (or in a sliver where two grids overlap)
 // belongs to the grid with the smallest code among those whose closed polygon covers it — exactly one
 // grid wins, the same one every time. A point covered by no grid is "outside"; the answer then names
