@@ -116,7 +116,7 @@ run_part() {  # name, command...
 }
 
 if wants locate; then
-  run_part locate "$dir/bench/locate/bench_locate" --db "$db" --pg "$pg_uri" --out "$results" "${q[@]}"
+  run_part locate "$dir/bench/locate/bench_locate" --db "$db" --pg "$pg_uri" --pg-repetitions 2 --out "$results" "${q[@]}"
 fi
 if wants store; then
   run_part store "$dir/bench/store/bench_store" --db "$db" --pg "$pg_uri" --out "$results" "${q[@]}"
