@@ -190,8 +190,9 @@ const out = [];
 out.push('<!-- bench:begin -->');
 out.push('## Benchmark suite (`make bench`)');
 out.push('');
-out.push(`Written by \`make bench\` (scripts/bench.sh → bench/render.mjs) on ${machine.date}, commit ${machine.commit}: ` +
-  `${machine.nproc} cores (${machine.cpu}), ${machine.memory}, ${machine.os}. The suite took ${machine.suite_seconds} s. ` +
+out.push(`Written by \`${machine.command ?? 'make bench'}\` (→ bench/render.mjs) on ${machine.date}, commit ${machine.commit}: ` +
+  `${machine.nproc} cores (${machine.cpu}), ${machine.memory}, ${machine.os}. The suite took ${machine.suite_seconds} s` +
+  `${machine.load ? `; load average ${machine.load}` : ''}. ` +
   `Database: ${machine.db}. Each figure gives civicgrid's min / **median** / max over its runs and, beside it, each ` +
   'peer\'s median from the same run with the ratio (how many times civicgrid is faster, or its share of the ceiling). ' +
   'The machine is shared and noisy: compare ratios, not absolute figures across runs.');

@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+invocation="scripts/bench.sh${*:+ $*}"
 quick=0
 db=var/bench/province.db
 page=1
@@ -79,6 +80,7 @@ if wants locate || wants store; then
 fi
 
 suite_started=$(date +%s)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 free_port() { "$(dirname "${BASH_SOURCE[0]}")/free-port.sh"; }
 
 # --- footprint: start-up time and RSS of a server on the province database ---
@@ -130,6 +132,7 @@ if wants intake; then
   run_part intake bench/http/run-intake.sh --bin "$bin" --db "$db" --out "$results" "${q[@]}"
 fi
 suite_seconds=$(( $(date +%s) - suite_started ))
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 say "suite: $suite_seconds s, results in $results"
 
 machine=$results_dir/$stamp.machine.json
@@ -137,8 +140,8 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
 os="$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
 cat >"$machine" <<EOF
-{"date":"$(date -u +%Y-%m-%dT%H:%MZ)","commit":"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)",
- "nproc":"$(nproc)","cpu":"$cpu","memory":"$mem","os":"$os","suite_seconds":"$suite_seconds",
+{"command":"$invocation","date":"$(date -u +%Y-%m-%dT%H:%MZ)","commit":"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)",
+ "load":"$load_before at the start, $load_after at the end (1, 5, 15 min)","nproc":"$(nproc)","cpu":"$cpu","memory":"$mem","os":"$os","suite_seconds":"$suite_seconds",
  "db":"$(printf "%'d" "$db_grids") grids, $(printf "%'d" "$db_cases") cases, $((db_bytes / 1000000)) MB ($db)"}
 EOF
 if [ "$page" -eq 1 ]; then
