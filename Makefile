@@ -37,14 +37,7 @@ bench: deps-bench build-bench
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do $(MAKE) fuzz-run-$$t || exit 1; done
 
-fuzz-deps-bench:
-	@scripts/install-deps.sh --with-bench
-
-build-bench:
-	@cmake -S . -B $(BENCH) -DCMAKE_BUILD_TYPE=Release -DCIVICGRID_TESTS=OFF -DCIVICGRID_BENCH=ON >/dev/null
-	@cmake --build $(BENCH) -j $(JOBS)
-
-build:
+fuzz-build:
 	@scripts/install-deps.sh --with-fuzz
 	@cmake -S . -B $(FUZZ) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCIVICGRID_FUZZ=ON \
 	  -DCIVICGRID_TESTS=OFF >/dev/null
