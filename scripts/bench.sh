@@ -109,8 +109,9 @@ if wants footprint; then
 fi
 
 q=(); [ "$quick" -eq 1 ] && q=(--quick)
-run_part() {  # name, command...
+run_part() {  # name, command... (a part whose program is not in this tree or build is skipped, said so)
   local name=$1; shift
+  if [ ! -x "$1" ]; then say "$name: skipped: $1 is not in this tree or build"; return 0; fi
   say "$name: $*"
   local t0; t0=$(date +%s)
   "$@"
