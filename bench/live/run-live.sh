@@ -7,7 +7,7 @@
 #                               [--under CODE] [-- more bench_live options]
 #   --bench  the bench_live binary (default: bench/live/bench_live beside CIVICGRID in its build dir)
 #   --under  the division the clients listen to and the cases fall in (default 37, the province)
-# DB is written to: the run reports 3 figures × 3 runs × 15,000 cases (plus a marker per run) and
+# DB is written to: the run reports 3 figures × 3 runs × 12,000 cases (plus a marker per run) and
 # adds two API keys (revoked at the end). Report places are sampled from DB's own case history. The
 # server's log goes to a temporary directory, kept (and named) if something fails.
 set -euo pipefail
