@@ -94,6 +94,22 @@ TEST(LiveFeed, AThrowingListenerDoesNotStopTheOthers) {
   EXPECT_EQ(calls, 1);
 }
 
+TEST(LiveFeed, SharedListenersGetTheOneCopyOfTheText) {
+  app::LiveFeed feed;
+  std::vector<app::LiveFeed::Message> kept;
+  std::string plain;
+  feed.Subscribe(app::LiveFeed::SharedListener(
+      [&](const std::string&, const app::LiveFeed::Message& m) { kept.push_back(m); }));
+  feed.Subscribe([&](const std::string&, const std::string& m) { plain = m; });
+  feed.Subscribe(app::LiveFeed::SharedListener(
+      [&](const std::string&, const app::LiveFeed::Message& m) { kept.push_back(m); }));
+  feed.Publish("37", R"({"n":1})");
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].get(), kept[1].get());
+  EXPECT_EQ(*kept[0], R"({"n":1})");
+  EXPECT_EQ(plain, R"({"n":1})");
+}
+
 TEST(LiveFeed, UnsubscribeFromAnotherThreadWhilePublishing) {
   app::LiveFeed feed;
   std::atomic<bool> stop{false};
@@ -432,6 +448,51 @@ TEST(LiveRoute, ASlowClientLosesTheOldestMessagesNotTheNewest) {
   EXPECT_GT(dropped, 0);
   EXPECT_EQ(received + static_cast<int>(dropped), total);
   EXPECT_EQ(server.Gauge(), 1);
+}
+
+TEST(LiveRoute, BatchFramesCarryWhatWasQueuedInPublishOrder) {
+  LiveServer server;
+  WsClient client(server.port(), /*receive_buffer=*/4096);
+  ASSERT_FALSE(client.Handshake("/api/v1/live?under=3713&batch=true")) << client.response().body();
+  EXPECT_EQ(client.Read().value_or(client.error().message()), R"({"type":"hello","under":"3713"})");
+
+  // More than the socket buffers hold, published while the client is not reading: the writer falls
+  // behind, and what queues up meanwhile goes out together.
+  const int total = 600;
+  const std::string padding(2000, 'x');
+  for (int i = 0; i < total; ++i) {
+    server.feed.Publish(i % 3 ? "371302" : "371402", R"({"n":)" + std::to_string(i) + R"(,"pad":")" + padding + "\"}");
+  }
+  std::vector<long> want;  // those under 3713, in order
+  for (int i = 0; i < total; ++i)
+    if (i % 3) want.push_back(i);
+  int frames = 0, batches = 0;
+  std::vector<long> seen;
+  while (seen.size() < want.size()) {
+    auto frame = client.Read();
+    ASSERT_TRUE(frame.has_value()) << client.error().message() << " after " << seen.size() << " messages";
+    ++frames;
+    auto v = boost::json::parse(*frame).as_object();
+    if (v.contains("type")) {
+      ASSERT_EQ(v.at("type"), "batch") << frame->substr(0, 100);
+      const auto& messages = v.at("messages").as_array();
+      EXPECT_GE(messages.size(), 2u);
+      ++batches;
+      for (const auto& m : messages) seen.push_back(m.at("n").as_int64());
+    } else {
+      seen.push_back(v.at("n").as_int64());
+    }
+  }
+  EXPECT_EQ(seen, want);
+  EXPECT_GT(batches, 0);
+  EXPECT_LT(frames, static_cast<int>(want.size()));
+  EXPECT_EQ(server.metrics.Value("civicgrid_live_dropped_total"), 0);
+
+  // Any other value of batch is refused before upgrading.
+  WsClient bad(server.port());
+  EXPECT_EQ(bad.Handshake("/api/v1/live?batch=yes"), websocket::error::upgrade_declined);
+  EXPECT_EQ(bad.response().result_int(), 400);
+  EXPECT_EQ(boost::json::parse(bad.response().body()).at("error").at("field"), "batch");
 }
 
 TEST(LiveRoute, OtherRequestsAreServedAsBefore) {

@@ -13,6 +13,12 @@ namespace civicgrid::app {
 // "only hand the message over" already rules out.
 
 uint64_t LiveFeed::Subscribe(Listener listener) {
+  return Subscribe(SharedListener([listener = std::move(listener)](const std::string& territory, const Message& message) {
+    listener(territory, *message);
+  }));
+}
+
+uint64_t LiveFeed::Subscribe(SharedListener listener) {
   std::lock_guard lock(mu_);
   uint64_t id = next_id_++;
   listeners_.emplace(id, std::move(listener));
@@ -20,7 +26,7 @@ uint64_t LiveFeed::Subscribe(Listener listener) {
 }
 
 void LiveFeed::Unsubscribe(uint64_t id) {
-  Listener removed;
+  SharedListener removed;
   {
     std::lock_guard lock(mu_);
     auto it = listeners_.find(id);
@@ -31,7 +37,8 @@ void LiveFeed::Unsubscribe(uint64_t id) {
   // `removed` (and what it captured) is destroyed here, outside the lock.
 }
 
-void LiveFeed::Publish(const std::string& territory, const std::string& message) {
+void LiveFeed::Publish(const std::string& territory, std::string text) {
+  const Message message = std::make_shared<const std::string>(std::move(text));
   std::lock_guard lock(mu_);
   // Ids grow with each Subscribe, so map order is subscription order.
   for (auto& [id, listener] : listeners_) {
