@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 
+#include "store/sqlite/case_filter.h"
 #include "store/sqlite/case_rows.h"
 #include "store/sqlite/sqlite_accounts.h"
 #include "store/sqlite/sqlite_audit.h"
@@ -419,111 +420,26 @@ Result<std::vector<CaseEvent>> SqliteStore::Events(int64_t case_id) {
   return out;
 }
 
-namespace {
-
-// The WHERE clause of a case filter with its numbered parameters.
-struct CaseWhere {
-  std::string sql = "1";
-  std::vector<std::pair<int, std::string>> texts;
-  std::vector<std::pair<int, int64_t>> ints;
-  void BindTo(Stmt& s) const {
-    for (auto& [i, v] : texts) s.Bind(i, v);
-    for (auto& [i, v] : ints) s.Bind(i, v);
-  }
-};
-
-CaseWhere WhereOf(const CaseFilter& f, bool with_paging) {
-  CaseWhere w;
-  std::string& where = w.sql;
-  int n = 0;
-  auto text = [&](const std::string& v) {
-    w.texts.emplace_back(++n, v);
-    return "?" + std::to_string(n);
-  };
-  auto integer = [&](int64_t v) {
-    w.ints.emplace_back(++n, v);
-    return "?" + std::to_string(n);
-  };
-  if (!f.statuses.empty()) {
-    where += " AND status IN (";
-    for (size_t i = 0; i < f.statuses.size(); ++i)
-      where += (i ? ", " : "") + text(std::string(CaseStatusName(f.statuses[i])));
-    where += ")";
-  }
-  if (!f.category.empty()) {
-    if (f.category.size() == 2)
-      where += " AND substr(category, 1, 2) = " + text(f.category);
-    else
-      where += " AND category = " + text(f.category);
-  }
-  if (f.unit) where += " AND unit = " + integer(f.unit);
-  if (!f.under.empty()) {
-    const std::string lo = text(f.under), hi = text(f.under + ":");
-    where += " AND territory >= " + lo + " AND territory < " + hi;
-  }
-  if (f.channel) where += " AND channel = " + text(std::string(ChannelName(*f.channel)));
-  if (f.scope) {
-    // Visible: in one of the territories, or dispatched to one of the units, or reported by the account.
-    std::string any;
-    for (const std::string& t : f.scope->territories) {
-      if (t.empty()) {
-        any += std::string(any.empty() ? "" : " OR ") + "1";
-        continue;
-      }
-      const std::string lo = text(t), hi = text(t + ":");
-      any += std::string(any.empty() ? "" : " OR ") + "(territory >= " + lo + " AND territory < " + hi + ")";
-    }
-    for (int64_t u : f.scope->units) {
-      const std::string id = integer(u);
-      any += std::string(any.empty() ? "" : " OR ") + "unit = " + id + " OR instr(',' || co_units || ',', ',' || " +
-             id + " || ',') > 0";
-    }
-    if (!f.scope->reporter_account.empty())
-      any += std::string(any.empty() ? "" : " OR ") + "reporter_account = " + text(f.scope->reporter_account);
-    where += " AND (" + (any.empty() ? std::string("0") : any) + ")";
-  }
-  if (f.overdue) where += std::string(" AND overdue = ") + (*f.overdue ? "1" : "0");
-  if (f.warning) {
-    const std::string now = integer(f.now);
-    switch (*f.warning) {
-      case Warning::kNone:
-        where += " AND (open = 0 OR handle_warn = 0 OR handle_warn > " + now + ")";
-        break;
-      case Warning::kYellow:
-        where += " AND open = 1 AND handle_warn > 0 AND handle_warn <= " + now + " AND handle_due > " + now;
-        break;
-      case Warning::kRed:
-        where += " AND open = 1 AND handle_due > 0 AND handle_due <= " + now;
-        break;
-    }
-  }
-  if (f.extension_pending) where += std::string(" AND extension_pending = ") + (*f.extension_pending ? "1" : "0");
-  if (f.from) where += " AND reported_at >= " + integer(f.from);
-  if (f.to) where += " AND reported_at < " + integer(f.to);
-  if (!f.text.empty()) where += " AND instr(description, " + text(f.text) + ") > 0";
-  if (with_paging && f.before_id) where += " AND id < " + integer(f.before_id);
-  return w;
-}
-
-}  // namespace
-
 Result<CasePage> SqliteStore::ListCases(const CaseFilter& f) {
   auto db = Read();
   if (!db) return db.error();
-  const CaseWhere w = WhereOf(f, true);
-  const std::string& where = w.sql;
   const int limit = std::clamp(f.limit, 1, 500);
-  Stmt s((*db)->handle(), "SELECT " + sqlite::CaseColumns() + " FROM cases WHERE " + where + " ORDER BY id DESC LIMIT " +
-                              std::to_string(limit + 1));
-  if (!s.ok()) return SqlError(s);
-  w.BindTo(s);
+  const sqlite::ListPlan plan = sqlite::ListQuery(f, limit + 1);
   CasePage page;
-  while (s.Step()) {
-    auto c = sqlite::ReadCase(s, *keyring_);
-    if (!c) return c.error();
-    page.cases.push_back(std::move(*c));
+  for (const sqlite::CaseWhere* q : {plan.first_try ? &*plan.first_try : nullptr, &plan.exact}) {
+    if (!q) continue;
+    Stmt s((*db)->handle(), q->sql);
+    if (!s.ok()) return SqlError(s);
+    q->BindTo(s);
+    page.cases.clear();
+    while (s.Step()) {
+      auto c = sqlite::ReadCase(s, *keyring_);
+      if (!c) return c.error();
+      page.cases.push_back(std::move(*c));
+    }
+    if (!s.error().empty()) return SqlError(s);
+    if (static_cast<int>(page.cases.size()) > limit) break;  // a full page (a first try is valid only then)
   }
-  if (!s.error().empty()) return SqlError(s);
   if (static_cast<int>(page.cases.size()) > limit) {
     page.cases.pop_back();
     page.next = page.cases.back().id;
@@ -534,7 +450,7 @@ Result<CasePage> SqliteStore::ListCases(const CaseFilter& f) {
 Result<int64_t> SqliteStore::CountMatching(const CaseFilter& f) {
   auto db = Read();
   if (!db) return db.error();
-  const CaseWhere w = WhereOf(f, false);
+  const sqlite::CaseWhere w = sqlite::WhereOf(f, false);
   Stmt s((*db)->handle(), "SELECT count(*) FROM cases WHERE " + w.sql);
   if (!s.ok()) return SqlError(s);
   w.BindTo(s);
@@ -569,22 +485,26 @@ Result<std::vector<int64_t>> SqliteStore::OpenCasesOnCalendar(const std::string&
 Result<std::vector<StatsGroup>> SqliteStore::Stats(const StatsQuery& q) {
   auto db = Read();
   if (!db) return db.error();
-  std::string sums;
-  for (auto name : kStatFieldNames) sums += ", SUM(" + std::string(name) + ")";
-  const std::string group = GroupExpression(q.by);
-  Stmt s((*db)->handle(), "SELECT " + group + " AS k" + sums +
-                              " FROM case_stats WHERE territory >= ?1 AND territory < ?1 || ':' AND day >= ?2 AND "
-                              "day <= ?3 GROUP BY k HAVING SUM(reported) <> 0 ORDER BY k");
+  // One seek per report day on the primary key (day, territory, …), each reading only the subtree's rows of
+  // that day: a range on day alone would read every territory's rows of the period. The days are those of
+  // [from, to] that hold counters. The rows are summed here by group (no sort of the rows in SQL).
+  Stmt s((*db)->handle(), "WITH RECURSIVE d(x) AS (SELECT max(?2, (SELECT MIN(day) FROM case_stats)) UNION ALL "
+                          "SELECT x + 1 FROM d WHERE x < min(?3, (SELECT MAX(day) FROM case_stats))) SELECT " +
+                              GroupExpression(q.by) + ", " + StatColumns() +
+                              " FROM case_stats WHERE day IN d AND day >= ?2 AND day <= ?3 AND territory >= ?1 AND "
+                              "territory < ?1 || ':'");
   if (!s.ok()) return SqlError(s);
   s.Bind(1, q.under).Bind(2, int64_t{q.from}).Bind(3, q.to ? int64_t{q.to} : int64_t{1} << 40);
-  std::vector<StatsGroup> out;
+  std::map<std::string, StatCounts> groups;
+  const int n = static_cast<int>(kStatFieldNames.size());
   while (s.Step()) {
-    StatsGroup g;
-    g.key = s.Text(0);
-    for (size_t i = 0; i < kStatFieldNames.size(); ++i) g.counts.v[i] = s.Int(static_cast<int>(i + 1));
-    out.push_back(std::move(g));
+    StatCounts& g = groups[s.Text(0)];
+    for (int i = 0; i < n; ++i) g.v[i] += s.Int(i + 1);
   }
   if (!s.error().empty()) return SqlError(s);
+  std::vector<StatsGroup> out;
+  for (auto& [key, counts] : groups)
+    if (counts["reported"] != 0) out.push_back({key, counts});
   return out;
 }
 
