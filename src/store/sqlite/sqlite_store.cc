@@ -16,6 +16,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   auto ring = security::Keyring::LoadOrCreate(key_file.empty() ? path + ".key" : key_file);
   if (!ring) return ring.error();
   if (auto r = sqlite::Migrate(**db); !r) return r.error();
+  // Each write runs in a SAVEPOINT (writer.h), whose sub-journal SQLite keeps in a temporary file: in
+  // memory instead, that is some 25 file writes a reported case fewer (a sub-journal holds the pages one
+  // job changed, a few dozen). After the migrations, whose index builds may sort more than memory holds.
+  if (auto r = (*db)->Exec("PRAGMA temp_store = MEMORY"); !r) return r.error();
   std::unique_ptr<SqliteStore> store(
       new SqliteStore(path, std::move(*db), std::make_shared<security::Keyring>(std::move(*ring))));
   // Rows written before personal data was encrypted are sealed now.
