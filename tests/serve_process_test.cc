@@ -38,6 +38,13 @@ TEST(ServeProcess, AnswersAndStopsGracefullyOnSigterm) {
   EXPECT_EQ(testing::HttpRequest(port, "GET", "/api/v1/units", "", {{"Authorization", "Bearer " + token}}).status, 200u);
   EXPECT_NE(loc.body.find("\"inside\":true"), std::string::npos) << loc.body;
   EXPECT_NE(testing::HttpGet(port, "/metrics").body.find("civicgrid_territory_grids"), std::string::npos);
+  // The health check is never rate-limited (the other public routes are: a burst of 120 per address).
+  int healthz_ok = 0;
+  for (int i = 0; i < 150; ++i) healthz_ok += testing::HttpGet(port, "/healthz").status == 200u;
+  EXPECT_EQ(healthz_ok, 150);
+  bool limited = false;
+  for (int i = 0; i < 150 && !limited; ++i) limited = testing::HttpGet(port, "/api/v1/locate?lon=118.05&lat=35.05").status == 429u;
+  EXPECT_TRUE(limited) << "the public routes are no longer rate-limited";
 
   server.Signal(SIGTERM);
   const int status = server.Wait(15000);

@@ -1,5 +1,5 @@
 // The single writer: jobs waiting together commit together, a failing job leaves no trace, and a job's
-// caller returns only after its commit.
+// caller returns only after its commit. And the connection's statement cache the writer's jobs use.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -140,6 +140,41 @@ TEST(Writer, ARunAloneJobRunsOutsideAnyTransactionBetweenGroups) {
   EXPECT_TRUE(after.ok()) << after.error().message;
   EXPECT_EQ(Count(path), 2);
   EXPECT_EQ(writer.jobs(), 4);
+}
+
+TEST(Db, CachedStatementsArePreparedOnceAndReusedAcrossJobsAndRollbacks) {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  auto db = Db::Open(path);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (x INTEGER NOT NULL)").ok());
+  Stmt* first = &(*db)->Cached("SELECT x FROM t WHERE x = ?1");
+  EXPECT_EQ(&(*db)->Cached("SELECT x FROM t WHERE x = ?1"), first);
+  Stmt& bad = (*db)->Cached("SELEKT 1");
+  EXPECT_FALSE(bad.ok());
+  auto failed = (*db)->Cached("SELEKT 1").Run();  // fetched again: still the error of its prepare
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().message.find("syntax"), std::string::npos) << failed.error().message;
+  {
+    Writer writer(std::move(*db));
+    auto insert = [](Db& d, int64_t x, bool fail) -> Result<void> {
+      CachedStmt s(d, "INSERT INTO t(x) VALUES (?1)");
+      s->Bind(1, x);
+      if (auto r = s->Run(); !r) return r;
+      CachedStmt found(d, "SELECT x FROM t WHERE x = ?1");  // left on its row: reset at the end of scope
+      found->Bind(1, x);
+      if (!found->Step()) return Error::Internal("the row just written is not there");
+      if (fail) return Error::InvalidArgument("fails after writing");
+      return {};
+    };
+    EXPECT_TRUE(writer.Run([&](Db& d) { return insert(d, 1, false); }).ok());
+    EXPECT_FALSE(writer.Run([&](Db& d) { return insert(d, 2, true); }).ok());
+    EXPECT_TRUE(writer.Run([&](Db& d) { return insert(d, 3, false); }).ok());
+    EXPECT_TRUE(writer.Run([](Db& d) { return d.ExecCached("INSERT INTO t(x) VALUES (4)"); }).ok());
+    EXPECT_EQ(writer.commits(), 3);
+  }
+  EXPECT_EQ(Count(path), 3);
+  EXPECT_EQ(Count(path, "x = 2"), 0);
 }
 
 }  // namespace

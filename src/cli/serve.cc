@@ -64,9 +64,12 @@ int Serve(const Config& config, const ServeArgs& args) {
   http::Router router;
   http::Metrics metrics;
   http::Offload offload(32);
-  // Public routes and anonymous requests: a burst of 120, then 10 a second per client address.
+  // Public routes and anonymous requests (but /healthz): a burst of 120, then 10 a second per client address.
   http::RateLimiter limiter(http::RateLimiter::Options{120, 10, 100000});
+  // The health check is never limited: it costs less than the limiter's own bookkeeping, and a monitor
+  // or load balancer probing through an address shared with other clients must not see the server down.
   router.SetGuard(http::MakeGuard(accounts, [&limiter](const http::Request& r) -> int64_t {
+    if (r.route == "healthz") return 0;
     const auto d = limiter.Take(ClientIp(r.remote));
     return d.allowed ? 0 : d.retry_after_seconds;
   }));

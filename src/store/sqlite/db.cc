@@ -51,6 +51,7 @@ Result<void> Stmt::Run() {
 }
 
 void Stmt::Reset() {
+  if (!stmt_) return;  // keeps the error of the failed prepare
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
   error_.clear();
@@ -86,7 +87,24 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   return db;
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  cache_.clear();  // finalized before the connection closes
+  sqlite3_close_v2(db_);
+}
+
+Stmt& Db::Cached(const std::string& sql) {
+  auto& slot = cache_[sql];
+  if (!slot) slot = std::make_unique<Stmt>(db_, sql);
+  slot->Reset();
+  return *slot;
+}
+
+Result<void> Db::ExecCached(const std::string& sql) {
+  Stmt& s = Cached(sql);
+  auto r = s.Run();
+  s.Reset();
+  return r;
+}
 
 Result<void> Db::Exec(std::string_view sql) {
   char* err = nullptr;

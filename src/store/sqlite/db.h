@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include <sqlite3.h>
 
@@ -58,9 +59,33 @@ class Db {
   Result<void> Exec(std::string_view sql);
   sqlite3* handle() { return db_; }
 
+  // The statement for `sql`, prepared on first use and kept for the connection's lifetime, reset and
+  // unbound. Like the connection itself it belongs to one thread at a time; the caller resets it once
+  // done (Stmt::Reset) so that it holds no cursor open past its transaction. Preparing costs far more
+  // than running a small statement: the writer's per-case statements are all cached.
+  Stmt& Cached(const std::string& sql);
+  // Exec of one statement through the cache, for statements run again and again (SAVEPOINT, COMMIT…).
+  Result<void> ExecCached(const std::string& sql);
+
  private:
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+};
+
+// A statement of Db::Cached for the current scope: reset when the scope ends, so that a pooled read
+// connection keeps no cursor (nor the snapshot it pins) open.
+class CachedStmt {
+ public:
+  CachedStmt(Db& db, const std::string& sql) : s_(db.Cached(sql)) {}
+  ~CachedStmt() { s_.Reset(); }
+  CachedStmt(const CachedStmt&) = delete;
+  CachedStmt& operator=(const CachedStmt&) = delete;
+  Stmt& operator*() { return s_; }
+  Stmt* operator->() { return &s_; }
+
+ private:
+  Stmt& s_;
 };
 
 // Runs `fn` inside BEGIN IMMEDIATE … COMMIT; rolls back if it answers an error.

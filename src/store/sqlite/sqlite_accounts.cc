@@ -151,8 +151,10 @@ Result<void> UpdateUser(Db& db, const User& u) {
 }
 
 Result<std::optional<Session>> GetSession(Db& db, const std::string& token_hash) {
-  Stmt s(db.handle(),
-         "SELECT token_hash, user_id, created_at, expires_at, revoked_at, remote FROM sessions WHERE token_hash = ?1");
+  // Asked on every request of a signed-in user: prepared once per connection.
+  sqlite::CachedStmt cached(
+      db, "SELECT token_hash, user_id, created_at, expires_at, revoked_at, remote FROM sessions WHERE token_hash = ?1");
+  Stmt& s = *cached;
   if (!s.ok()) return PrepareError(db);
   s.Bind(1, token_hash);
   if (!s.Step()) {
@@ -189,7 +191,9 @@ Result<int64_t> RevokeSessionsOf(Db& db, int64_t user_id, Timestamp at) {
 }
 
 Result<std::optional<ApiKey>> GetApiKeyByHash(Db& db, const std::string& key_hash) {
-  Stmt s(db.handle(), std::string("SELECT ") + kKeyColumns + " FROM api_keys WHERE key_hash = ?1");
+  // Asked on every request of an API key: prepared once per connection.
+  sqlite::CachedStmt cached(db, std::string("SELECT ") + kKeyColumns + " FROM api_keys WHERE key_hash = ?1");
+  Stmt& s = *cached;
   if (!s.ok()) return PrepareError(db);
   s.Bind(1, key_hash);
   if (!s.Step()) {

@@ -33,10 +33,18 @@ std::string StatColumns() {
   return out;
 }
 
-// The write transaction handed to Store::Write functions. Statements are prepared once per transaction.
+// The write transaction handed to Store::Write functions. Its statements come from the connection's
+// cache (prepared once per connection) and are reset when the transaction object ends.
 class SqliteCaseTx : public CaseTx {
  public:
   SqliteCaseTx(sqlite::Db& db, const security::Keyring& ring) : db_(db), ring_(ring) {}
+  ~SqliteCaseTx() override {
+    for (Stmt* s : {get_, key_get_, key_put_, next_id_, insert_, update_, event_, stats_, unit_put_, category_put_,
+                    category_exists_, unit_exists_, rule_put_})
+      if (s) s->Reset();
+  }
+  SqliteCaseTx(const SqliteCaseTx&) = delete;
+  SqliteCaseTx& operator=(const SqliteCaseTx&) = delete;
 
   // Accounts (sqlite_accounts.h), in the same transaction.
   Result<std::optional<User>> GetUserForUpdate(const std::string& username) override {
@@ -237,9 +245,8 @@ class SqliteCaseTx : public CaseTx {
   }
 
  private:
-  Stmt& Prepared(std::unique_ptr<Stmt>& slot, const std::string& sql) {
-    if (!slot) slot = std::make_unique<Stmt>(db_.handle(), sql);
-    slot->Reset();
+  Stmt& Prepared(Stmt*& slot, const std::string& sql) {
+    slot = &db_.Cached(sql);
     return *slot;
   }
 
@@ -276,8 +283,9 @@ class SqliteCaseTx : public CaseTx {
 
   sqlite::Db& db_;
   const security::Keyring& ring_;
-  std::unique_ptr<Stmt> get_, key_get_, key_put_, next_id_, insert_, update_, event_, stats_, unit_put_,
-      category_put_, category_exists_, unit_exists_, rule_put_;
+  Stmt *get_ = nullptr, *key_get_ = nullptr, *key_put_ = nullptr, *next_id_ = nullptr, *insert_ = nullptr,
+       *update_ = nullptr, *event_ = nullptr, *stats_ = nullptr, *unit_put_ = nullptr, *category_put_ = nullptr,
+       *category_exists_ = nullptr, *unit_exists_ = nullptr, *rule_put_ = nullptr;
 };
 
 // SQL for grouping statistics rows; "" for no grouping.

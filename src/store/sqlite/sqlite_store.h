@@ -2,7 +2,7 @@
 //
 // One file in WAL mode: writes go through the single Writer (group commit, see writer.h); reads use a
 // small pool of further connections beside it (used only for reads), which WAL lets run while the writer
-// commits.
+// commits; the Checkpointer copies the WAL into the database file beside the writer.
 #pragma once
 
 #include <memory>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "security/personal_data.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/writer.h"
 #include "store/store.h"
@@ -73,7 +74,8 @@ class SqliteStore : public Store {
     std::unique_ptr<sqlite::Db> db_;
   };
 
-  SqliteStore(std::string path, std::unique_ptr<sqlite::Db> writer_db, std::shared_ptr<security::Keyring> ring);
+  SqliteStore(std::string path, std::unique_ptr<sqlite::Db> writer_db,
+              std::unique_ptr<sqlite::Checkpointer> checkpointer, std::shared_ptr<security::Keyring> ring);
   // Re-seals the personal data of cases sealed under another key than the current one (all of them
   // when `clear_only` is false), or only those still in clear.
   Result<int64_t> Reseal(bool clear_only, const std::function<void(int64_t)>& progress);
@@ -82,6 +84,7 @@ class SqliteStore : public Store {
 
   std::string path_;
   std::shared_ptr<security::Keyring> keyring_;
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // outlives writer_: its hook is on the writer's connection
   std::unique_ptr<sqlite::Writer> writer_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<sqlite::Db>> pool_;

@@ -83,14 +83,14 @@ void Writer::Loop() {
       batch.clear();
       continue;
     }
-    Result<void> begun = db_->Exec("BEGIN IMMEDIATE");
+    Result<void> begun = db_->ExecCached("BEGIN IMMEDIATE");
     bool any_ok = false, committed_any = false;
     for (Pending* p : batch) {
       if (!begun) {
         p->result = begun;
         continue;
       }
-      if (auto r = db_->Exec("SAVEPOINT job"); !r) {
+      if (auto r = db_->ExecCached("SAVEPOINT job"); !r) {
         p->result = r;
         continue;
       }
@@ -101,12 +101,12 @@ void Writer::Loop() {
       } catch (...) {
         p->result = Error::Internal("store write failed");
       }
-      if (!p->result) (void)db_->Exec("ROLLBACK TO job");
-      if (auto r = db_->Exec("RELEASE job"); !r && p->result) p->result = r;
+      if (!p->result) (void)db_->ExecCached("ROLLBACK TO job");
+      if (auto r = db_->ExecCached("RELEASE job"); !r && p->result) p->result = r;
       any_ok = any_ok || p->result.ok();
     }
     if (begun) {
-      Result<void> committed = any_ok ? db_->Exec("COMMIT") : db_->Exec("ROLLBACK");
+      Result<void> committed = any_ok ? db_->ExecCached("COMMIT") : db_->ExecCached("ROLLBACK");
       if (!committed) {
         (void)db_->Exec("ROLLBACK");
         for (Pending* p : batch)
