@@ -515,3 +515,82 @@ TEST_F(StatsFixture, KeysOfTheFixture) {
 
 }  // namespace
 }  // namespace civicgrid
+
+namespace civicgrid {
+namespace {
+
+Day Iso(const char* text) { return *ParseDay(text); }
+
+TEST(StatRollups, MonthsAreNumberedFromYearZeroAndStartOnTheFirst) {
+  EXPECT_EQ(MonthOf(Iso("2026-11-22")), 2026 * 12 + 10);
+  EXPECT_EQ(MonthOf(Iso("2026-01-01")), 2026 * 12);
+  EXPECT_EQ(MonthOf(Iso("2025-12-31")), 2025 * 12 + 11);
+  EXPECT_EQ(FirstDayOfMonth(2026 * 12 + 10), Iso("2026-11-01"));
+  EXPECT_EQ(FirstDayOfMonth(2024 * 12 + 2), Iso("2024-03-01"));
+  EXPECT_EQ(FirstDayOfMonth(2024 * 12 + 2) - 1, Iso("2024-02-29"));  // leap year
+  EXPECT_EQ(FirstDayOfMonth(1969 * 12 + 11), Iso("1969-12-01"));     // before the epoch
+  for (Day d = Iso("2023-12-25"); d < Iso("2025-01-10"); ++d) {
+    EXPECT_LE(FirstDayOfMonth(MonthOf(d)), d);
+    EXPECT_GT(FirstDayOfMonth(MonthOf(d) + 1), d);
+  }
+}
+
+TEST(StatRollups, APeriodSplitsIntoWholeMonthsAndTheDaysAroundThem) {
+  auto split = SplitByMonths(Iso("2025-11-23"), Iso("2026-11-22"));  // a year to today
+  EXPECT_EQ(split.first_month, MonthOf(Iso("2025-12-01")));
+  EXPECT_EQ(split.last_month, MonthOf(Iso("2026-10-01")));
+  ASSERT_EQ(split.days.size(), 2u);
+  EXPECT_EQ(split.days[0], std::make_pair(Iso("2025-11-23"), Iso("2025-11-30")));
+  EXPECT_EQ(split.days[1], std::make_pair(Iso("2026-11-01"), Iso("2026-11-22")));
+
+  split = SplitByMonths(Iso("2026-10-01"), Iso("2026-10-31"));  // one whole month
+  EXPECT_EQ(split.first_month, split.last_month);
+  EXPECT_EQ(split.first_month, MonthOf(Iso("2026-10-01")));
+  EXPECT_TRUE(split.days.empty());
+
+  split = SplitByMonths(Iso("2026-10-02"), Iso("2026-11-30"));  // partial, then whole
+  EXPECT_EQ(split.first_month, MonthOf(Iso("2026-11-01")));
+  EXPECT_EQ(split.last_month, split.first_month);
+  ASSERT_EQ(split.days.size(), 1u);
+  EXPECT_EQ(split.days[0], std::make_pair(Iso("2026-10-02"), Iso("2026-10-31")));
+
+  split = SplitByMonths(Iso("2026-10-05"), Iso("2026-11-03"));  // no whole month
+  EXPECT_GT(split.first_month, split.last_month);
+  ASSERT_EQ(split.days.size(), 1u);
+  EXPECT_EQ(split.days[0], std::make_pair(Iso("2026-10-05"), Iso("2026-11-03")));
+
+  EXPECT_TRUE(SplitByMonths(Iso("2026-10-05"), Iso("2026-10-04")).days.empty());
+  EXPECT_GT(SplitByMonths(Iso("2026-10-05"), Iso("2026-10-04")).first_month,
+            SplitByMonths(Iso("2026-10-05"), Iso("2026-10-04")).last_month);
+
+  // Every day of a period is covered exactly once, whatever its ends.
+  for (Day from = Iso("2026-01-25"); from < Iso("2026-03-05"); from += 3)
+    for (Day to = from - 1; to < Iso("2026-05-10"); to += 7) {
+      const auto s = SplitByMonths(from, to);
+      std::map<Day, int> seen;
+      for (auto [a, b] : s.days)
+        for (Day d = a; d <= b; ++d) ++seen[d];
+      for (int32_t m = s.first_month; m <= s.last_month; ++m)
+        for (Day d = FirstDayOfMonth(m); d < FirstDayOfMonth(m + 1); ++d) ++seen[d];
+      EXPECT_EQ(seen.size(), static_cast<size_t>(std::max(0, to - from + 1)));
+      for (auto [d, n] : seen) {
+        EXPECT_EQ(n, 1);
+        EXPECT_TRUE(d >= from && d <= to);
+      }
+    }
+}
+
+TEST(StatRollups, ACaseCountsByStreetAndByCountyInEachDimension) {
+  StatKey k{Iso("2026-11-22"), "371302004027003", "0101", 12, Channel::kHotline};
+  const auto keys = RollupKeysOf(k);
+  EXPECT_EQ(keys[0], (RollupKey{RollupBy::kNone, "371302004", ""}));
+  EXPECT_EQ(keys[1], (RollupKey{RollupBy::kCategory, "371302", "0101"}));
+  EXPECT_EQ(keys[2], (RollupKey{RollupBy::kUnit, "371302", "12"}));
+  EXPECT_EQ(keys[3], (RollupKey{RollupBy::kChannel, "371302", std::string(ChannelName(Channel::kHotline))}));
+  k.territory = "3713";  // a case placed only in a city stays there
+  EXPECT_EQ(RollupKeysOf(k)[0].area, "3713");
+  EXPECT_EQ(RollupKeysOf(k)[1].area, "3713");
+}
+
+}  // namespace
+}  // namespace civicgrid

@@ -18,6 +18,7 @@
 #include "core/case_stats.h"
 #include "core/workflow.h"
 #include "demo/demo_territory.h"
+#include "store/sqlite/db.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/run.h"
 #include "support/temp_dir.h"
@@ -335,12 +336,17 @@ TEST_F(DemoHistory, CountersEqualARecount) {
 
 TEST_F(DemoHistory, CountersEqualARecountUnderEveryDivisionAndForAnyDays) {
   const Day first = KeyOf(AllCases().front()).day, last = KeyOf(AllCases().back()).day;
+  // Whole calendar months (read from the month rollup), months with days around them, and parts of months.
+  const Day month_of_first = FirstDayOfMonth(MonthOf(first)), month_of_last = FirstDayOfMonth(MonthOf(last));
   const std::vector<std::pair<Day, Day>> days = {
       {0, 0},          {first + 3, first + 10}, {first - 5, first + 1}, {last - 2, 0},
-      {last, last},    {last + 1, last + 9},    {first + 10, first + 3}};
+      {last, last},    {last + 1, last + 9},    {first + 10, first + 3},
+      {month_of_first, month_of_last - 1},  {month_of_last, FirstDayOfMonth(MonthOf(last) + 1) - 1},
+      {month_of_first - 40, last + 40},     {month_of_first + 1, month_of_last + 2}};
   for (const std::string under : {"", "3799", "379901", "379901001", "379901100", "379901001002"})
     for (const auto& [from, to] : days)
-      for (auto by : {store::StatsBy::kNone, store::StatsBy::kCategory, store::StatsBy::kStreet, store::StatsBy::kDay}) {
+      for (auto by : {store::StatsBy::kNone, store::StatsBy::kCategory, store::StatsBy::kStreet, store::StatsBy::kDay,
+                      store::StatsBy::kUnit, store::StatsBy::kChannel, store::StatsBy::kCommunity}) {
         const store::StatsQuery q{under, from, to, by};
         auto counted = S().Stats(q);
         auto recounted = S().RecountStats(q);
@@ -436,6 +442,96 @@ TEST(DemoHistoryAlone, CasesPerYearSetsTheVolumeByGridShare) {
   auto n = b.store->CountCases();
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(static_cast<size_t>(*n), b.report.cases);
+}
+
+// A database made before the rollups existed gets them filled from its counters by the migration, equal
+// to those kept case by case.
+TEST(DemoHistoryAlone, TheRollupMigrationFillsThemFromTheCounters) {
+  HistoryOptions o = Options();
+  o.days = 45;
+  o.other_scale = 1;
+  Built b(o);
+  const Day last = static_cast<Day>((b.report.end + 8 * 3600) / 86400);  // the last day of history, in Beijing
+  const Day month = FirstDayOfMonth(MonthOf(last) - 1);
+  std::vector<store::StatsQuery> queries;
+  for (const std::string under : {"", "379901", "379901001"})
+    for (auto by : {store::StatsBy::kNone, store::StatsBy::kStreet, store::StatsBy::kCategory, store::StatsBy::kUnit,
+                    store::StatsBy::kChannel, store::StatsBy::kDay})
+      for (auto [from, to] : {std::pair<Day, Day>{0, 0}, {month, FirstDayOfMonth(MonthOf(last)) - 1}, {month + 3, last}})
+        queries.push_back({under, from, to, by});
+  auto answers = [&] {
+    std::vector<std::string> out;
+    for (const auto& q : queries) {
+      auto r = b.store->Stats(q);
+      EXPECT_TRUE(r.ok());
+      std::string text;
+      for (const auto& g : *r) {
+        text += g.key + ":";
+        for (int64_t v : g.counts.v) text += std::to_string(v) + ",";
+      }
+      out.push_back(text);
+    }
+    return out;
+  };
+  const std::vector<std::string> kept = answers();
+  b.store.reset();
+  {
+    auto db = store::sqlite::Db::Open(b.dir.File("t.db"));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("DROP TABLE case_stats_day; DROP TABLE case_stats_month; "
+                            "DELETE FROM schema_migrations WHERE version = 6")
+                    .ok());
+  }
+  auto reopened = store::SqliteStore::Open(b.dir.File("t.db"));
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  b.store = std::move(*reopened);
+  EXPECT_EQ(answers(), kept);
+  for (const auto& q : queries) {
+    auto counted = b.store->Stats(q);
+    auto recounted = b.store->RecountStats(q);
+    ASSERT_TRUE(counted.ok() && recounted.ok());
+    ASSERT_EQ(counted->size(), recounted->size());
+    for (size_t i = 0; i < counted->size(); ++i) EXPECT_TRUE((*counted)[i].counts == (*recounted)[i].counts);
+  }
+}
+
+// Opening a store seals personal data still in clear (a database from before encryption) once, and
+// remembers that it did, so that later openings do not read every case again.
+TEST(DemoHistoryAlone, PersonalDataInClearIsSealedAtTheFirstOpeningOnly) {
+  HistoryOptions o = Options();
+  o.days = 3;
+  Built b(o);
+  b.store.reset();
+  auto raw = [&](const std::string& sql) {
+    auto db = store::sqlite::Db::Open(b.dir.File("t.db"));
+    EXPECT_TRUE(db.ok());
+    EXPECT_TRUE((*db)->Exec(sql).ok()) << sql;
+  };
+  auto stored_name = [&] {
+    auto db = store::sqlite::Db::Open(b.dir.File("t.db"));
+    store::sqlite::Stmt s((*db)->handle(), "SELECT reporter_name FROM cases WHERE id = 1");
+    return s.Step() ? s.Text(0) : std::string("(none)");
+  };
+  auto sealed_flag = [&] {
+    auto db = store::sqlite::Db::Open(b.dir.File("t.db"));
+    store::sqlite::Stmt s((*db)->handle(), "SELECT value FROM meta WHERE key = 'personal_data_sealed'");
+    return s.Step() ? s.Text(0) : std::string();
+  };
+  EXPECT_EQ(sealed_flag(), "1");  // the history's store was opened empty: nothing to seal, remembered
+  raw("UPDATE cases SET reporter_name = '张三' WHERE id = 1; DELETE FROM meta WHERE key = 'personal_data_sealed'");
+  {
+    auto s = store::SqliteStore::Open(b.dir.File("t.db"));
+    ASSERT_TRUE(s.ok());
+    auto c = (*s)->GetCase(1);
+    ASSERT_TRUE(c.ok() && c->has_value());
+    EXPECT_EQ((*c)->reporter_name, "张三");
+  }
+  EXPECT_EQ(stored_name().rfind("cg1:", 0), 0u) << stored_name();
+  EXPECT_EQ(sealed_flag(), "1");
+  // Remembered: a row put in clear behind the store's back is not looked for again.
+  raw("UPDATE cases SET reporter_name = '李四' WHERE id = 1");
+  { ASSERT_TRUE(store::SqliteStore::Open(b.dir.File("t.db")).ok()); }
+  EXPECT_EQ(stored_name(), "李四");
 }
 
 TEST_F(DemoHistory, RecentCasesAreOpenInManyStatesSomeOverdueOrNearlySo) {

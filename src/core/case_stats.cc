@@ -1,5 +1,7 @@
 #include "core/case_stats.h"
 
+#include <chrono>
+
 namespace civicgrid {
 namespace {
 
@@ -96,6 +98,43 @@ StatRates RatesOf(const StatCounts& n) {
   const char* ended[] = {"ended_grid", "ended_community", "ended_street", "ended_county", "ended_city"};
   for (size_t i = 0; i < 5; ++i) r.ended_share[i] = Ratio(n[ended[i]], n["resolved"]);
   return r;
+}
+
+std::array<RollupKey, 4> RollupKeysOf(const StatKey& k) {
+  // Street codes are 9 characters, county codes 6 (core/territory.h); a shorter territory stands for itself.
+  const std::string street = k.territory.substr(0, 9), county = k.territory.substr(0, 6);
+  return {RollupKey{RollupBy::kNone, street, ""}, RollupKey{RollupBy::kCategory, county, k.category},
+          RollupKey{RollupBy::kUnit, county, std::to_string(k.unit)},
+          RollupKey{RollupBy::kChannel, county, std::string(ChannelName(k.channel))}};
+}
+
+int32_t MonthOf(Day day) {
+  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+  return static_cast<int32_t>(static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month())) - 1);
+}
+
+Day FirstDayOfMonth(int32_t month) {
+  const int32_t year = month >= 0 ? month / 12 : (month - 11) / 12;
+  const unsigned m = static_cast<unsigned>(month - year * 12) + 1;
+  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{m}, std::chrono::day{1}};
+  return static_cast<Day>(std::chrono::sys_days{ymd}.time_since_epoch().count());
+}
+
+PeriodSplit SplitByMonths(Day from, Day to) {
+  PeriodSplit out;
+  if (from > to) return out;
+  int32_t first = MonthOf(from), last = MonthOf(to);
+  if (FirstDayOfMonth(first) != from) ++first;       // from's month is partial
+  if (FirstDayOfMonth(last + 1) - 1 != to) --last;   // to's month is partial
+  if (first > last) {
+    out.days.emplace_back(from, to);
+    return out;
+  }
+  out.first_month = first;
+  out.last_month = last;
+  if (from < FirstDayOfMonth(first)) out.days.emplace_back(from, FirstDayOfMonth(first) - 1);
+  if (to >= FirstDayOfMonth(last + 1)) out.days.emplace_back(FirstDayOfMonth(last + 1), to);
+  return out;
 }
 
 }  // namespace civicgrid

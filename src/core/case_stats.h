@@ -32,6 +32,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/calendar.h"
 #include "core/case.h"
@@ -81,5 +83,35 @@ struct StatRates {
   std::array<std::optional<double>, 5> ended_share{};  // grid, community, street, county, city
 };
 StatRates RatesOf(const StatCounts& counts);
+
+// Rollups. Beside the counters of StatKey, the store keeps the same counters summed per report day and per
+// calendar month in four ways (RollupBy): by street with no other dimension, and by county for each of
+// category, lead unit and channel. A query over a city and a year then reads a few thousand rows, not one
+// per case; a query by community or grid, or by a dimension under a street, reads the counters of StatKey.
+enum class RollupBy { kNone = 0, kCategory = 1, kUnit = 2, kChannel = 3 };
+
+// One rollup row within a period: `area` is the street code (kNone) or county code (the others), or the
+// territory itself when that is shorter; `value` the category code, unit id or channel name ("" for kNone).
+struct RollupKey {
+  RollupBy by = RollupBy::kNone;
+  std::string area;
+  std::string value;
+  auto operator<=>(const RollupKey& o) const = default;
+};
+
+// The four rollup rows the counters of `key` also count in, in RollupBy order.
+std::array<RollupKey, 4> RollupKeysOf(const StatKey& key);
+
+// Calendar months as numbers: year × 12 + month − 1 (2026-11 → 24318).
+int32_t MonthOf(Day day);
+Day FirstDayOfMonth(int32_t month);
+
+// [from, to] as whole calendar months [first_month, last_month] (none when first_month > last_month)
+// and the ranges of days outside them (at most two: before and after). Empty when from > to.
+struct PeriodSplit {
+  std::vector<std::pair<Day, Day>> days;
+  int32_t first_month = 0, last_month = -1;
+};
+PeriodSplit SplitByMonths(Day from, Day to);
 
 }  // namespace civicgrid

@@ -287,6 +287,105 @@ DROP INDEX cases_status;
 CREATE INDEX cases_status ON cases(status, id, territory);
 CREATE INDEX cases_status_territory ON cases(status, territory, id);
 )sql"},
+      {6, "statistics rollups", R"sql(
+-- The statistics counters summed per report day and per calendar month (store/sqlite/stats_rollup.h): by
+-- street, and by county for category, lead unit and channel; filled here from case_stats, then moved by
+-- every case change with it.
+CREATE TABLE case_stats_day (
+  period INTEGER NOT NULL,  -- report day (days since 1970-01-01, local)
+  dim    INTEGER NOT NULL,  -- core RollupBy: 0 street, 1 category, 2 unit, 3 channel
+  area   TEXT NOT NULL,     -- street code (dim 0), county code (dims 1-3)
+  value  TEXT NOT NULL,     -- category code, unit id, channel name; '' for dim 0
+  reported INTEGER NOT NULL DEFAULT 0,
+  accepted INTEGER NOT NULL DEFAULT 0,
+  dispatched INTEGER NOT NULL DEFAULT 0,
+  returned INTEGER NOT NULL DEFAULT 0,
+  resolved INTEGER NOT NULL DEFAULT 0,
+  resolved_on_time INTEGER NOT NULL DEFAULT 0,
+  overdue INTEGER NOT NULL DEFAULT 0,
+  suspended INTEGER NOT NULL DEFAULT 0,
+  due INTEGER NOT NULL DEFAULT 0,
+  closed INTEGER NOT NULL DEFAULT 0,
+  closed_on_time INTEGER NOT NULL DEFAULT 0,
+  self_handled INTEGER NOT NULL DEFAULT 0,
+  reworked INTEGER NOT NULL DEFAULT 0,
+  extended INTEGER NOT NULL DEFAULT 0,
+  escalated INTEGER NOT NULL DEFAULT 0,
+  evaluated INTEGER NOT NULL DEFAULT 0,
+  satisfied INTEGER NOT NULL DEFAULT 0,
+  basically_satisfied INTEGER NOT NULL DEFAULT 0,
+  unsatisfied INTEGER NOT NULL DEFAULT 0,
+  rejected INTEGER NOT NULL DEFAULT 0,
+  merged INTEGER NOT NULL DEFAULT 0,
+  handling_seconds INTEGER NOT NULL DEFAULT 0,
+  ended_grid INTEGER NOT NULL DEFAULT 0,
+  ended_community INTEGER NOT NULL DEFAULT 0,
+  ended_street INTEGER NOT NULL DEFAULT 0,
+  ended_county INTEGER NOT NULL DEFAULT 0,
+  ended_city INTEGER NOT NULL DEFAULT 0,
+  open INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (dim, period, area, value)
+) WITHOUT ROWID;
+CREATE TABLE case_stats_month (
+  period INTEGER NOT NULL,  -- calendar month: year * 12 + month - 1
+  dim    INTEGER NOT NULL,  -- core RollupBy: 0 street, 1 category, 2 unit, 3 channel
+  area   TEXT NOT NULL,     -- street code (dim 0), county code (dims 1-3)
+  value  TEXT NOT NULL,     -- category code, unit id, channel name; '' for dim 0
+  reported INTEGER NOT NULL DEFAULT 0,
+  accepted INTEGER NOT NULL DEFAULT 0,
+  dispatched INTEGER NOT NULL DEFAULT 0,
+  returned INTEGER NOT NULL DEFAULT 0,
+  resolved INTEGER NOT NULL DEFAULT 0,
+  resolved_on_time INTEGER NOT NULL DEFAULT 0,
+  overdue INTEGER NOT NULL DEFAULT 0,
+  suspended INTEGER NOT NULL DEFAULT 0,
+  due INTEGER NOT NULL DEFAULT 0,
+  closed INTEGER NOT NULL DEFAULT 0,
+  closed_on_time INTEGER NOT NULL DEFAULT 0,
+  self_handled INTEGER NOT NULL DEFAULT 0,
+  reworked INTEGER NOT NULL DEFAULT 0,
+  extended INTEGER NOT NULL DEFAULT 0,
+  escalated INTEGER NOT NULL DEFAULT 0,
+  evaluated INTEGER NOT NULL DEFAULT 0,
+  satisfied INTEGER NOT NULL DEFAULT 0,
+  basically_satisfied INTEGER NOT NULL DEFAULT 0,
+  unsatisfied INTEGER NOT NULL DEFAULT 0,
+  rejected INTEGER NOT NULL DEFAULT 0,
+  merged INTEGER NOT NULL DEFAULT 0,
+  handling_seconds INTEGER NOT NULL DEFAULT 0,
+  ended_grid INTEGER NOT NULL DEFAULT 0,
+  ended_community INTEGER NOT NULL DEFAULT 0,
+  ended_street INTEGER NOT NULL DEFAULT 0,
+  ended_county INTEGER NOT NULL DEFAULT 0,
+  ended_city INTEGER NOT NULL DEFAULT 0,
+  open INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (dim, period, area, value)
+) WITHOUT ROWID;
+INSERT INTO case_stats_day(period, dim, area, value, reported, accepted, dispatched, returned, resolved, resolved_on_time, overdue, suspended, due, closed, closed_on_time, self_handled, reworked, extended, escalated, evaluated, satisfied, basically_satisfied, unsatisfied, rejected, merged, handling_seconds, ended_grid, ended_community, ended_street, ended_county, ended_city, open)
+  SELECT day, 0, substr(territory, 1, 9), '', sum(reported), sum(accepted), sum(dispatched), sum(returned), sum(resolved), sum(resolved_on_time), sum(overdue), sum(suspended), sum(due), sum(closed), sum(closed_on_time), sum(self_handled), sum(reworked), sum(extended), sum(escalated), sum(evaluated), sum(satisfied), sum(basically_satisfied), sum(unsatisfied), sum(rejected), sum(merged), sum(handling_seconds), sum(ended_grid), sum(ended_community), sum(ended_street), sum(ended_county), sum(ended_city), sum(open)
+  FROM case_stats GROUP BY 1, 3, 4;
+INSERT INTO case_stats_day(period, dim, area, value, reported, accepted, dispatched, returned, resolved, resolved_on_time, overdue, suspended, due, closed, closed_on_time, self_handled, reworked, extended, escalated, evaluated, satisfied, basically_satisfied, unsatisfied, rejected, merged, handling_seconds, ended_grid, ended_community, ended_street, ended_county, ended_city, open)
+  SELECT day, 1, substr(territory, 1, 6), category, sum(reported), sum(accepted), sum(dispatched), sum(returned), sum(resolved), sum(resolved_on_time), sum(overdue), sum(suspended), sum(due), sum(closed), sum(closed_on_time), sum(self_handled), sum(reworked), sum(extended), sum(escalated), sum(evaluated), sum(satisfied), sum(basically_satisfied), sum(unsatisfied), sum(rejected), sum(merged), sum(handling_seconds), sum(ended_grid), sum(ended_community), sum(ended_street), sum(ended_county), sum(ended_city), sum(open)
+  FROM case_stats GROUP BY 1, 3, 4;
+INSERT INTO case_stats_day(period, dim, area, value, reported, accepted, dispatched, returned, resolved, resolved_on_time, overdue, suspended, due, closed, closed_on_time, self_handled, reworked, extended, escalated, evaluated, satisfied, basically_satisfied, unsatisfied, rejected, merged, handling_seconds, ended_grid, ended_community, ended_street, ended_county, ended_city, open)
+  SELECT day, 2, substr(territory, 1, 6), CAST(unit AS TEXT), sum(reported), sum(accepted), sum(dispatched), sum(returned), sum(resolved), sum(resolved_on_time), sum(overdue), sum(suspended), sum(due), sum(closed), sum(closed_on_time), sum(self_handled), sum(reworked), sum(extended), sum(escalated), sum(evaluated), sum(satisfied), sum(basically_satisfied), sum(unsatisfied), sum(rejected), sum(merged), sum(handling_seconds), sum(ended_grid), sum(ended_community), sum(ended_street), sum(ended_county), sum(ended_city), sum(open)
+  FROM case_stats GROUP BY 1, 3, 4;
+INSERT INTO case_stats_day(period, dim, area, value, reported, accepted, dispatched, returned, resolved, resolved_on_time, overdue, suspended, due, closed, closed_on_time, self_handled, reworked, extended, escalated, evaluated, satisfied, basically_satisfied, unsatisfied, rejected, merged, handling_seconds, ended_grid, ended_community, ended_street, ended_county, ended_city, open)
+  SELECT day, 3, substr(territory, 1, 6), channel, sum(reported), sum(accepted), sum(dispatched), sum(returned), sum(resolved), sum(resolved_on_time), sum(overdue), sum(suspended), sum(due), sum(closed), sum(closed_on_time), sum(self_handled), sum(reworked), sum(extended), sum(escalated), sum(evaluated), sum(satisfied), sum(basically_satisfied), sum(unsatisfied), sum(rejected), sum(merged), sum(handling_seconds), sum(ended_grid), sum(ended_community), sum(ended_street), sum(ended_county), sum(ended_city), sum(open)
+  FROM case_stats GROUP BY 1, 3, 4;
+INSERT INTO case_stats_month(period, dim, area, value, reported, accepted, dispatched, returned, resolved, resolved_on_time, overdue, suspended, due, closed, closed_on_time, self_handled, reworked, extended, escalated, evaluated, satisfied, basically_satisfied, unsatisfied, rejected, merged, handling_seconds, ended_grid, ended_community, ended_street, ended_county, ended_city, open)
+  SELECT CAST(strftime('%Y', day * 86400, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) - 1, 0, substr(territory, 1, 9), '', sum(reported), sum(accepted), sum(dispatched), sum(returned), sum(resolved), sum(resolved_on_time), sum(overdue), sum(suspended), sum(due), sum(closed), sum(closed_on_time), sum(self_handled), sum(reworked), sum(extended), sum(escalated), sum(evaluated), sum(satisfied), sum(basically_satisfied), sum(unsatisfied), sum(rejected), sum(merged), sum(handling_seconds), sum(ended_grid), sum(ended_community), sum(ended_street), sum(ended_county), sum(ended_city), sum(open)
+  FROM case_stats GROUP BY 1, 3, 4;
+INSERT INTO case_stats_month(period, dim, area, value, reported, accepted, dispatched, returned, resolved, resolved_on_time, overdue, suspended, due, closed, closed_on_time, self_handled, reworked, extended, escalated, evaluated, satisfied, basically_satisfied, unsatisfied, rejected, merged, handling_seconds, ended_grid, ended_community, ended_street, ended_county, ended_city, open)
+  SELECT CAST(strftime('%Y', day * 86400, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) - 1, 1, substr(territory, 1, 6), category, sum(reported), sum(accepted), sum(dispatched), sum(returned), sum(resolved), sum(resolved_on_time), sum(overdue), sum(suspended), sum(due), sum(closed), sum(closed_on_time), sum(self_handled), sum(reworked), sum(extended), sum(escalated), sum(evaluated), sum(satisfied), sum(basically_satisfied), sum(unsatisfied), sum(rejected), sum(merged), sum(handling_seconds), sum(ended_grid), sum(ended_community), sum(ended_street), sum(ended_county), sum(ended_city), sum(open)
+  FROM case_stats GROUP BY 1, 3, 4;
+INSERT INTO case_stats_month(period, dim, area, value, reported, accepted, dispatched, returned, resolved, resolved_on_time, overdue, suspended, due, closed, closed_on_time, self_handled, reworked, extended, escalated, evaluated, satisfied, basically_satisfied, unsatisfied, rejected, merged, handling_seconds, ended_grid, ended_community, ended_street, ended_county, ended_city, open)
+  SELECT CAST(strftime('%Y', day * 86400, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) - 1, 2, substr(territory, 1, 6), CAST(unit AS TEXT), sum(reported), sum(accepted), sum(dispatched), sum(returned), sum(resolved), sum(resolved_on_time), sum(overdue), sum(suspended), sum(due), sum(closed), sum(closed_on_time), sum(self_handled), sum(reworked), sum(extended), sum(escalated), sum(evaluated), sum(satisfied), sum(basically_satisfied), sum(unsatisfied), sum(rejected), sum(merged), sum(handling_seconds), sum(ended_grid), sum(ended_community), sum(ended_street), sum(ended_county), sum(ended_city), sum(open)
+  FROM case_stats GROUP BY 1, 3, 4;
+INSERT INTO case_stats_month(period, dim, area, value, reported, accepted, dispatched, returned, resolved, resolved_on_time, overdue, suspended, due, closed, closed_on_time, self_handled, reworked, extended, escalated, evaluated, satisfied, basically_satisfied, unsatisfied, rejected, merged, handling_seconds, ended_grid, ended_community, ended_street, ended_county, ended_city, open)
+  SELECT CAST(strftime('%Y', day * 86400, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) - 1, 3, substr(territory, 1, 6), channel, sum(reported), sum(accepted), sum(dispatched), sum(returned), sum(resolved), sum(resolved_on_time), sum(overdue), sum(suspended), sum(due), sum(closed), sum(closed_on_time), sum(self_handled), sum(reworked), sum(extended), sum(escalated), sum(evaluated), sum(satisfied), sum(basically_satisfied), sum(unsatisfied), sum(rejected), sum(merged), sum(handling_seconds), sum(ended_grid), sum(ended_community), sum(ended_street), sum(ended_county), sum(ended_city), sum(open)
+  FROM case_stats GROUP BY 1, 3, 4;
+)sql"},
   };
   return kAll;
 }

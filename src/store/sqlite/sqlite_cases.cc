@@ -5,6 +5,7 @@
 
 #include "store/sqlite/case_filter.h"
 #include "store/sqlite/case_rows.h"
+#include "store/sqlite/stats_rollup.h"
 #include "store/sqlite/sqlite_accounts.h"
 #include "store/sqlite/sqlite_audit.h"
 #include "store/sqlite/sqlite_store.h"
@@ -27,11 +28,6 @@ Result<std::optional<Case>> StepOneCase(Stmt& s, const security::Keyring& ring) 
   return std::optional<Case>(std::move(*c));
 }
 
-std::string StatColumns() {
-  std::string out;
-  for (auto name : kStatFieldNames) out += (out.empty() ? "" : ", ") + std::string(name);
-  return out;
-}
 
 // The write transaction handed to Store::Write functions. Its statements come from the connection's
 // cache (prepared once per connection) and are reset when the transaction object ends.
@@ -39,12 +35,15 @@ class SqliteCaseTx : public CaseTx {
  public:
   SqliteCaseTx(sqlite::Db& db, const security::Keyring& ring) : db_(db), ring_(ring) {}
   ~SqliteCaseTx() override {
-    for (Stmt* s : {get_, key_get_, key_put_, next_id_, insert_, update_, event_, stats_, unit_put_, category_put_,
+    for (Stmt* s : {get_, key_get_, key_put_, next_id_, insert_, update_, event_, unit_put_, category_put_,
                     category_exists_, unit_exists_, rule_put_})
       if (s) s->Reset();
   }
   SqliteCaseTx(const SqliteCaseTx&) = delete;
   SqliteCaseTx& operator=(const SqliteCaseTx&) = delete;
+
+  // Stores the statistics counters the write changed; called once the write's function has succeeded.
+  Result<void> FlushStats() { return stats_.Flush(db_); }
 
   // Accounts (sqlite_accounts.h), in the same transaction.
   Result<std::optional<User>> GetUserForUpdate(const std::string& username) override {
@@ -257,24 +256,10 @@ class SqliteCaseTx : public CaseTx {
     return s.Run();
   }
 
-  // Adds sign × counts to the row of `key`.
+  // Adds sign × counts to the row of `key` (stored by FlushStats, once per row for the whole write).
   Result<void> AddStats(const StatKey& key, const StatCounts& counts, int sign) {
-    if (counts.empty()) return {};
-    static const std::string sql = [] {
-      std::string cols = StatColumns(), values, updates;
-      for (size_t i = 0; i < kStatFieldNames.size(); ++i) {
-        const std::string name(kStatFieldNames[i]);
-        values += ", ?" + std::to_string(i + 6);
-        updates += (i ? ", " : "") + name + " = " + name + " + excluded." + name;
-      }
-      return "INSERT INTO case_stats(day, territory, category, unit, channel, " + cols + ") VALUES (?1, ?2, ?3, ?4, ?5" +
-             values + ") ON CONFLICT(day, territory, category, unit, channel) DO UPDATE SET " + updates;
-    }();
-    Stmt& s = Prepared(stats_, sql);
-    s.Bind(1, int64_t{key.day}).Bind(2, key.territory).Bind(3, key.category).Bind(4, key.unit);
-    s.Bind(5, ChannelName(key.channel));
-    for (size_t i = 0; i < counts.v.size(); ++i) s.Bind(static_cast<int>(i + 6), sign * counts.v[i]);
-    return s.Run();
+    stats_.Add(key, counts, sign);
+    return {};
   }
 
   Result<void> BumpReference() {
@@ -284,24 +269,10 @@ class SqliteCaseTx : public CaseTx {
   sqlite::Db& db_;
   const security::Keyring& ring_;
   Stmt *get_ = nullptr, *key_get_ = nullptr, *key_put_ = nullptr, *next_id_ = nullptr, *insert_ = nullptr,
-       *update_ = nullptr, *event_ = nullptr, *stats_ = nullptr, *unit_put_ = nullptr, *category_put_ = nullptr,
+       *update_ = nullptr, *event_ = nullptr, *unit_put_ = nullptr, *category_put_ = nullptr,
        *category_exists_ = nullptr, *unit_exists_ = nullptr, *rule_put_ = nullptr;
+  sqlite::StatsAccumulator stats_;
 };
-
-// SQL for grouping statistics rows; "" for no grouping.
-std::string GroupExpression(StatsBy by) {
-  switch (by) {
-    case StatsBy::kNone: return "''";
-    case StatsBy::kCategory: return "category";
-    case StatsBy::kUnit: return "CAST(unit AS TEXT)";
-    case StatsBy::kStreet: return "substr(territory, 1, 9)";
-    case StatsBy::kCommunity: return "substr(territory, 1, 12)";
-    case StatsBy::kGrid: return "CASE WHEN length(territory) = 15 THEN territory ELSE '' END";
-    case StatsBy::kChannel: return "channel";
-    case StatsBy::kDay: return "CAST(day AS TEXT)";
-  }
-  return "''";
-}
 
 std::string GroupKeyOf(StatsBy by, const StatKey& k) {
   switch (by) {
@@ -322,7 +293,8 @@ std::string GroupKeyOf(StatsBy by, const StatKey& k) {
 Result<void> SqliteStore::Write(const std::function<Result<void>(CaseTx&)>& fn) {
   return writer_->Run([this, &fn](sqlite::Db& db) {
     SqliteCaseTx tx(db, *keyring_);
-    return fn(tx);
+    if (auto r = fn(tx); !r) return r;
+    return tx.FlushStats();
   });
 }
 
@@ -493,27 +465,7 @@ Result<std::vector<int64_t>> SqliteStore::OpenCasesOnCalendar(const std::string&
 Result<std::vector<StatsGroup>> SqliteStore::Stats(const StatsQuery& q) {
   auto db = Read();
   if (!db) return db.error();
-  // One seek per report day on the primary key (day, territory, …), each reading only the subtree's rows of
-  // that day: a range on day alone would read every territory's rows of the period. The days are those of
-  // [from, to] that hold counters. The rows are summed here by group (no sort of the rows in SQL).
-  Stmt s((*db)->handle(), "WITH RECURSIVE d(x) AS (SELECT max(?2, (SELECT MIN(day) FROM case_stats)) UNION ALL "
-                          "SELECT x + 1 FROM d WHERE x < min(?3, (SELECT MAX(day) FROM case_stats))) SELECT " +
-                              GroupExpression(q.by) + ", " + StatColumns() +
-                              " FROM case_stats WHERE day IN d AND day >= ?2 AND day <= ?3 AND territory >= ?1 AND "
-                              "territory < ?1 || ':'");
-  if (!s.ok()) return SqlError(s);
-  s.Bind(1, q.under).Bind(2, int64_t{q.from}).Bind(3, q.to ? int64_t{q.to} : int64_t{1} << 40);
-  std::map<std::string, StatCounts> groups;
-  const int n = static_cast<int>(kStatFieldNames.size());
-  while (s.Step()) {
-    StatCounts& g = groups[s.Text(0)];
-    for (int i = 0; i < n; ++i) g.v[i] += s.Int(i + 1);
-  }
-  if (!s.error().empty()) return SqlError(s);
-  std::vector<StatsGroup> out;
-  for (auto& [key, counts] : groups)
-    if (counts["reported"] != 0) out.push_back({key, counts});
-  return out;
+  return sqlite::QueryStats(**db, q);
 }
 
 Result<std::vector<StatsGroup>> SqliteStore::RecountStats(const StatsQuery& q) {
