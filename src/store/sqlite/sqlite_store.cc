@@ -29,7 +29,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   (*checkpointer)->Install(**db);
   std::unique_ptr<SqliteStore> store(new SqliteStore(path, std::move(*db), std::move(*checkpointer),
                                                      std::make_shared<security::Keyring>(std::move(*ring))));
-  // Rows written before personal data was encrypted are sealed now.
+  // Rows written before personal data was encrypted are sealed now: once per database (the search reads
+  // every case), remembered in meta as personal_data_sealed; every row written since is sealed.
   if (auto r = store->Reseal(/*clear_only=*/true, nullptr); !r) return r.error();
   return store;
 }
@@ -56,7 +57,17 @@ Result<int64_t> SqliteStore::Reseal(bool clear_only, const std::function<void(in
   int64_t done = 0;
   for (;;) {
     int64_t batch = 0;
+    bool sealed_before = false;
     auto r = writer_->Run([&](sqlite::Db& db) -> Result<void> {
+      if (clear_only) {
+        Stmt seen(db.handle(), "SELECT 1 FROM meta WHERE key = 'personal_data_sealed'");
+        if (!seen.ok()) return SqlError(seen);
+        if (seen.Step()) {
+          sealed_before = true;
+          return {};
+        }
+        if (!seen.error().empty()) return SqlError(seen);
+      }
       Stmt sel(db.handle(), "SELECT id, reporter_name, reporter_phone FROM cases WHERE " + stale + " LIMIT 2000");
       if (!sel.ok()) return SqlError(sel);
       if (!clear_only) sel.Bind(1, current).Bind(2, static_cast<int64_t>(current.size()));
@@ -79,9 +90,12 @@ Result<int64_t> SqliteStore::Reseal(bool clear_only, const std::function<void(in
         if (auto u = upd.Run(); !u) return u;
       }
       batch = static_cast<int64_t>(rows.size());
+      if (batch == 0 && clear_only)
+        return db.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('personal_data_sealed', '1')");
       return {};
     });
     if (!r) return r.error();
+    if (sealed_before) return done;
     done += batch;
     if (batch == 0) return done;
     if (progress) progress(done);
