@@ -8,7 +8,7 @@
 // core — Report(), then Apply() for each step with the context the app would give (routing, calendar, the
 // center above, the resolving unit's level) — on the working calendar, and stopped at the end time, so that
 // the most recent cases are still open in every state. The histories are written in bulk with
-// CaseTx::ImportCase, a few thousand cases per transaction.
+// CaseTx::ImportCase, 25,000 cases per transaction.
 #pragma once
 
 #include <array>
@@ -43,7 +43,7 @@ struct HistoryOptions {
   double cases_per_year = 0;  // > 0: volumes by grid share, about this many a year in all (scales ignored)
   int64_t bulk_cache_bytes = int64_t{2} << 30;  // the store's page cache while the history is written
   uint64_t seed = 1;    // same store contents, options and seed → the same cases and events
-  size_t chunk = 4000;  // cases per write transaction
+  size_t chunk = 25000;  // cases per write transaction
   std::function<void(const std::string&)> progress;  // called with a line of progress, if set
 };
 

@@ -3,6 +3,14 @@
 #include <memory>
 
 namespace civicgrid::store::sqlite {
+namespace {
+
+// SQLite's memory statistics (sqlite3_memory_used…) take a global mutex around every allocation; nothing
+// here reads them. sqlite3_config must run before SQLite initializes: this runs before main().
+const bool kConfigured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+
+}  // namespace
+
 
 Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) {
