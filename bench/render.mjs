@@ -127,10 +127,15 @@ const peerMetric = (metrics, metric) => {
 const ratioOf = (metric, ours, peer) => (higherIsBetter(metric) ? ours / peer : peer / ours);
 
 const commands = new Map();  // command → figures measured by it
+// Commands as run from the tree's root: a program named by its absolute path inside the tree loses
+// the path up to the tree, so that the page names no directory of the machine that ran it.
+const root = process.cwd() + '/';
+const relative = (command) => command.split(root).join('');
 const remember = (m, figure) => {
   if (!m || !m.command) return;
-  if (!commands.has(m.command)) commands.set(m.command, new Set());
-  commands.get(m.command).add(figure);
+  const command = relative(m.command);
+  if (!commands.has(command)) commands.set(command, new Set());
+  commands.get(command).add(figure);
 };
 
 const targetText = (t) => {
