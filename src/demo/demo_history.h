@@ -25,8 +25,9 @@ namespace civicgrid::demo {
 
 // The volume multiplier applied, by default, to the counties the sources give no figure for (all but
 // 临淄区 and the counties of 临沂市). At 1.0 they get 10–20 cases a day each, by grid count: about 331,000
-// cases a year in all and a 665 MB database. At 0.2 the demo has about 190,000 cases in a 397 MB database,
-// built in 25–50 s on two cores (docs/performance.md), within the 90 s and 400 MB aimed at.
+// cases a year in all and a 665 MB database (before the statistics rollups). At 0.2 the demo has about
+// 190,000 cases in a 447 MB database (25 MB of it the rollups), built in about 18 s on two cores
+// (docs/performance.md); 90 s and 400 MB were aimed at when the history was first written.
 inline constexpr double kDefaultOtherCountyScale = 0.2;
 
 // Seconds since the epoch from the system clock: the default clock of HistoryOptions.
