@@ -13,6 +13,7 @@
 #include "core/result.h"
 #include "core/territory.h"
 #include "geo/grid.h"
+#include "security/audit_chain.h"
 #include "store/case_store.h"
 
 namespace civicgrid::store {
@@ -68,6 +69,11 @@ class Store : public CaseStore, public AccountStore {
   // EndBulkLoad restores durable commits and the usual cache, and syncs everything written to disk.
   virtual Result<void> BeginBulkLoad(int64_t cache_bytes) = 0;
   virtual Result<void> EndBulkLoad() = 0;
+
+  // Up to `limit` (≥ 1) audit records with seq > after_seq, in seq order, exactly as stored.
+  virtual Result<std::vector<security::AuditRecord>> ReadAudit(int64_t after_seq, int limit) = 0;
+  // The last `limit` (≥ 1) audit records, in seq order, exactly as stored.
+  virtual Result<std::vector<security::AuditRecord>> ReadLatestAudit(int limit) = 0;
 };
 
 // Opens (creating and migrating if needed) the store named by `url`: "sqlite:PATH" or a plain path

@@ -4,6 +4,7 @@
 
 #include "geo/wkb.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_audit.h"
 
 namespace civicgrid::store {
 using sqlite::Stmt;
@@ -279,6 +280,18 @@ Result<void> SqliteStore::EndBulkLoad() {
   return writer_->RunAlone([](sqlite::Db& db) {
     return db.Exec("PRAGMA synchronous=FULL; PRAGMA cache_size=-2000; PRAGMA wal_checkpoint(TRUNCATE)");
   });
+}
+
+Result<std::vector<security::AuditRecord>> SqliteStore::ReadAudit(int64_t after_seq, int limit) {
+  auto db = Read();
+  if (!db) return db.error();
+  return sqlite::ReadAudit(**db, after_seq, limit);
+}
+
+Result<std::vector<security::AuditRecord>> SqliteStore::ReadLatestAudit(int limit) {
+  auto db = Read();
+  if (!db) return db.error();
+  return sqlite::ReadLatestAudit(**db, limit);
 }
 
 }  // namespace civicgrid::store

@@ -56,6 +56,8 @@ class SqliteStore : public Store {
   Result<int64_t> ResealPersonalData(const std::function<void(int64_t)>& progress) override;
   Result<void> BeginBulkLoad(int64_t cache_bytes) override;
   Result<void> EndBulkLoad() override;
+  Result<std::vector<security::AuditRecord>> ReadAudit(int64_t after_seq, int limit) override;
+  Result<std::vector<security::AuditRecord>> ReadLatestAudit(int limit) override;
 
   WriteStats GetWriteStats() const override { return {writer_->commits(), writer_->jobs()}; }
 
