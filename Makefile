@@ -55,7 +55,7 @@ deps:
 	@scripts/install-deps.sh
 
 deps-test:
-	@scripts/install-deps.sh --with-browser
+	@scripts/install-deps.sh --with-browser --with-postgres
 
 deps-bench:
 	@scripts/install-deps.sh --with-bench

@@ -1,27 +1,31 @@
 #!/usr/bin/env bash
 # Installs the Debian packages civicgrid builds and runs with. Idempotent and quiet when all is present.
-# Usage: scripts/install-deps.sh [--with-fuzz] [--with-browser] [--with-bench]
-#   --with-fuzz     also clang and its libFuzzer/sanitizer runtimes, for `make fuzz`
-#   --with-browser  also Debian's chromium and a CJK font, for the browser tests of `make test`
+# Usage: scripts/install-deps.sh [--with-fuzz] [--with-browser] [--with-postgres] [--with-bench]
+#   --with-fuzz      also clang and its libFuzzer/sanitizer runtimes, for `make fuzz`
+#   --with-browser   also Debian's chromium and a CJK font, for the browser tests of `make test`
+#   --with-postgres  also the PostgreSQL 15 server with PostGIS, which `make test` starts for the tests
+#                    of the PostgreSQL store (the client library is always installed)
 #   --with-bench    also the peers and load tools of `make bench`: PostgreSQL 15 with PostGIS, GEOS, wrk
 set -euo pipefail
 
 with_fuzz=0
 with_browser=0
 with_bench=0
+with_postgres=0
 for arg in "$@"; do
   case "$arg" in
     --with-fuzz) with_fuzz=1 ;;
     --with-browser) with_browser=1 ;;
     --with-bench) with_bench=1 ;;
-    *) echo "install-deps: unknown option '$arg' (usage: scripts/install-deps.sh [--with-fuzz] [--with-browser] [--with-bench])" >&2; exit 2 ;;
+    --with-postgres) with_postgres=1 ;;
+    *) echo "install-deps: unknown option '$arg' (usage: scripts/install-deps.sh [--with-fuzz] [--with-browser] [--with-postgres] [--with-bench])" >&2; exit 2 ;;
   esac
 done
 
 packages=(
   build-essential cmake pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev sqlite3 libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libsqlite3-dev sqlite3 libpq-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [ "$with_fuzz" -eq 1 ]; then
@@ -33,9 +37,12 @@ if [ "$with_browser" -eq 1 ]; then
   if ! fc-list 2>/dev/null | grep -qi -e cjk -e wqy; then packages+=(fonts-wqy-microhei); fi
 fi
 
+if [ "$with_postgres" -eq 1 ] || [ "$with_bench" -eq 1 ]; then
+  packages+=(postgresql-15 postgresql-15-postgis-3)
+fi
 if [ "$with_bench" -eq 1 ]; then
   # The peers measured beside civicgrid, and the HTTP load generator.
-  packages+=(postgresql-15 postgresql-15-postgis-3 libpq-dev libgeos-dev wrk)
+  packages+=(libgeos-dev wrk)
 fi
 
 missing=()

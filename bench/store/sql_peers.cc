@@ -114,7 +114,7 @@ Result<StatsAnswer> SqlitePeer::Stats(const store::StatsQuery& q) {
 
 Result<std::vector<int64_t>> SqlitePeer::OffsetPage(const std::string& under, const std::vector<CaseStatus>& statuses,
                                                      int64_t offset, int limit) {
-  // The access path civicgrid's ListCases takes for the same filter (store/sqlite/case_filter.h), so that the
+  // The access path civicgrid's ListCases takes for the same filter (store/sql/case_filter.h), so that the
   // two differ only by OFFSET against a keyset cursor: for a county or more, each status walked newest first in
   // the (status, id, territory) index and merged; for a street or less, the matches of the (status, territory,
   // id) index. Only the ids chosen are read from the table.

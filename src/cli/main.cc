@@ -17,7 +17,12 @@ int main(int argc, char** argv) {
   std::string config_path, db, listen, web_root, log_level, log_format;
   int threads = -1;
   app.add_option("--config", config_path, "TOML config file (default: $CIVICGRID_CONFIG or ./civicgrid.toml)");
-  app.add_option("--db", db, "database: a SQLite file path or sqlite:PATH (env CIVICGRID_DB)");
+  std::string key_file;
+  app.add_option("--db", db,
+                 "database: a SQLite file path, sqlite:PATH or postgresql://USER@HOST:PORT/DB (env CIVICGRID_DB)");
+  app.add_option("--key-file", key_file,
+                 "keyring of personal-data encryption (default: the SQLite file + .key; required for PostgreSQL, the "
+                 "same file on every node; env CIVICGRID_KEY_FILE)");
   app.add_option("--log-level", log_level, "debug, info, warn or error (env CIVICGRID_LOG_LEVEL)");
   app.add_option("--log-format", log_format, "json or text (env CIVICGRID_LOG_FORMAT)");
 
@@ -151,6 +156,7 @@ int main(int argc, char** argv) {
   auto config = LoadConfig(config_path);
   if (!config) return cli::Fail(config.error().message);
   if (!db.empty()) config->db = db;
+  if (!key_file.empty()) config->key_file = key_file;
   if (!listen.empty()) config->listen = listen;
   if (!web_root.empty()) config->web_root = web_root;
   if (threads >= 0) config->threads = threads;

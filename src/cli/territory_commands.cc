@@ -93,6 +93,8 @@ int DemoBuild(const Config& config, const DemoBuildArgs& args) {
       return Fail("the database '" + config.db + "' already holds a territory (" + std::to_string(counts->grids) +
                   " grids) and " + std::to_string(*cases) + " cases; pass --force to replace it");
   }
+  if (args.force && store::IsPostgresUrl(config.db))
+    return Fail("--force deletes a SQLite file; for PostgreSQL, give an empty database or schema instead");
   if (args.force) {
     const std::string file = config.db.rfind("sqlite:", 0) == 0 ? config.db.substr(7) : config.db;
     std::error_code ec;
@@ -158,7 +160,11 @@ int DemoBuild(const Config& config, const DemoBuildArgs& args) {
       say("accounts: none (" + made.error().message + "); add some with 'civicgrid user add'");
       made = std::vector<demo::DemoAccount>{};
     }
-    const std::string file = (config.db.rfind("sqlite:", 0) == 0 ? config.db.substr(7) : config.db) + ".accounts";
+    // Beside the SQLite file, or beside the keyring for a database server.
+    const std::string file = (store::IsPostgresUrl(config.db) ? KeyFileOf(config)
+                              : config.db.rfind("sqlite:", 0) == 0 ? config.db.substr(7)
+                                                                   : config.db) +
+                             ".accounts";
     if (!made->empty()) {
       if (auto w = demo::WriteDemoAccounts(*made, file); !w) return Fail(w.error().message);
       say("accounts: one per role in 柳青街道/兰山区, passwords in " + file + ":");

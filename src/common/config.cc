@@ -115,6 +115,8 @@ Result<Config> LoadConfig(const std::string& path_arg) {
 
 std::string KeyFileOf(const Config& config) {
   if (!config.key_file.empty()) return config.key_file;
+  // A database server has no file beside which to keep the keyring: it must be named.
+  if (config.db.rfind("postgres://", 0) == 0 || config.db.rfind("postgresql://", 0) == 0) return "";
   std::string db = config.db;
   if (db.rfind("sqlite:", 0) == 0) db = db.substr(7);
   return db + ".key";

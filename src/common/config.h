@@ -2,7 +2,7 @@
 // command-line flags (each overriding the one before).
 //
 //   [server]   listen = "127.0.0.1:8080"   threads = 0 (= cores)   web_root = "web/dist"
-//   [database] url = "var/civicgrid.db"     (a SQLite path, or "sqlite:PATH")
+//   [database] url = "var/civicgrid.db"     (a SQLite path, "sqlite:PATH", or "postgresql://…")
 //   [log]      level = "info"               format = "json" | "text"
 //   [attachments] dir = "var/attachments"   max_bytes = 10485760 (1 to 1 GiB)
 //   [security] key_file = ""  (the personal-data keyring; "" = the database path + ".key")
@@ -38,7 +38,8 @@ struct Config {
   int public_writes_per_hour = 30;          // public reports/photos/ratings per client address and hour
 };
 
-// The keyring file for `config`: key_file, or the SQLite database's path + ".key".
+// The keyring file for `config`: key_file, or the SQLite database's path + ".key" ("" for PostgreSQL,
+// whose nodes must all name the same file).
 std::string KeyFileOf(const Config& config);
 
 // The largest value accepted for attachment_max_bytes (attachments are held in memory while uploaded).

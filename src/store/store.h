@@ -76,9 +76,13 @@ class Store : public CaseStore, public AccountStore {
   virtual Result<std::vector<security::AuditRecord>> ReadLatestAudit(int limit) = 0;
 };
 
-// Opens (creating and migrating if needed) the store named by `url`: "sqlite:PATH" or a plain path
-// for SQLite, with personal data sealed by the keyring in `key_file` ("" = the database path + ".key").
-// Fails with a clear error for an unknown scheme, an unreadable database or keyring.
+// Opens (creating and migrating if needed) the store named by `url`: "sqlite:PATH" or a plain path for
+// SQLite, "postgresql://…" (or "postgres://…") for PostgreSQL, with personal data sealed by the keyring in
+// `key_file` ("" = the SQLite database's path + ".key"; PostgreSQL needs one named, shared by its nodes).
+// Fails with a clear error (field "db" or "key_file") for an unreachable database or unreadable keyring.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::string& key_file = "");
+
+// Whether `url` names a PostgreSQL database.
+bool IsPostgresUrl(const std::string& url);
 
 }  // namespace civicgrid::store

@@ -1,5 +1,8 @@
 #include "store/sqlite/db.h"
 
+#include <type_traits>
+#include <variant>
+
 #include <memory>
 
 namespace civicgrid::store::sqlite {
@@ -39,6 +42,25 @@ Stmt& Stmt::BindBlob(int i, std::string_view bytes) {
 }
 Stmt& Stmt::BindNull(int i) {
   sqlite3_bind_null(stmt_, i);
+  return *this;
+}
+
+Stmt& Stmt::BindValues(const sql::Values& values, int first) {
+  int i = first;
+  for (const sql::Value& v : values) {
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::monostate>)
+            BindNull(i);
+          else if constexpr (std::is_same_v<T, sql::Bytes>)
+            BindBlob(i, x.data);
+          else
+            Bind(i, x);
+        },
+        v);
+    ++i;
+  }
   return *this;
 }
 
@@ -112,6 +134,26 @@ Result<void> Db::ExecCached(const std::string& sql) {
   auto r = s.Run();
   s.Reset();
   return r;
+}
+
+Result<int64_t> Db::Run(const std::string& sql, const sql::Values& params, const RowFn& each) {
+  CachedStmt s(*this, sql);
+  if (!s->ok()) return Error::Internal("sqlite: " + s->error());
+  s->BindValues(params);
+  while (s->Step())
+    if (each) each(*s);
+  if (!s->error().empty()) return Error::Internal("sqlite: " + s->error());
+  return static_cast<int64_t>(sqlite3_changes(db_));
+}
+
+Result<int64_t> Db::RunOnce(const std::string& sql, const sql::Values& params, const RowFn& each) {
+  Stmt s(db_, sql);
+  if (!s.ok()) return Error::Internal("sqlite: " + s.error());
+  s.BindValues(params);
+  while (s.Step())
+    if (each) each(s);
+  if (!s.error().empty()) return Error::Internal("sqlite: " + s.error());
+  return static_cast<int64_t>(sqlite3_changes(db_));
 }
 
 Result<void> Db::Exec(std::string_view sql) {

@@ -10,14 +10,16 @@
 #include <sqlite3.h>
 
 #include "core/result.h"
+#include "store/sql/sql.h"
 
 namespace civicgrid::store::sqlite {
 
-// A prepared statement; Bind* are 1-based; Step answers true while a row is available.
-class Stmt {
+// A prepared statement; Bind* are 1-based; Step answers true while a row is available (read it through
+// the sql::RowReader functions).
+class Stmt : public sql::RowReader {
  public:
   Stmt(sqlite3* db, std::string_view sql);
-  ~Stmt();
+  ~Stmt() override;
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
@@ -29,6 +31,8 @@ class Stmt {
   Stmt& Bind(int i, double v);
   Stmt& BindBlob(int i, std::string_view bytes);
   Stmt& BindNull(int i);
+  // Binds values[0] to parameter `first`, values[1] to first + 1, ….
+  Stmt& BindValues(const sql::Values& values, int first = 1);
 
   // Steps once: true if a row is ready, false when done; errors are kept in error().
   bool Step();
@@ -36,11 +40,11 @@ class Stmt {
   Result<void> Run();
   void Reset();
 
-  std::string Text(int col) const;
-  std::string Blob(int col) const;
-  int64_t Int(int col) const;
-  double Real(int col) const;
-  bool IsNull(int col) const;
+  std::string Text(int col) const override;
+  std::string Blob(int col) const override;
+  int64_t Int(int col) const override;
+  double Real(int col) const override;
+  bool IsNull(int col) const override;
 
  private:
   sqlite3* db_;
@@ -48,11 +52,12 @@ class Stmt {
   std::string error_;
 };
 
-// One connection, opened in WAL mode with synchronous=FULL (a commit is on disk when it returns).
-class Db {
+// One connection, opened in WAL mode with synchronous=FULL (a commit is on disk when it returns). As a
+// sql::Runner it runs statements through its cache (Cached).
+class Db : public sql::Runner {
  public:
   static Result<std::unique_ptr<Db>> Open(const std::string& path);
-  ~Db();
+  ~Db() override;
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
 
@@ -66,6 +71,10 @@ class Db {
   Stmt& Cached(const std::string& sql);
   // Exec of one statement through the cache, for statements run again and again (SAVEPOINT, COMMIT…).
   Result<void> ExecCached(const std::string& sql);
+
+  sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
+  Result<int64_t> Run(const std::string& sql, const sql::Values& params, const RowFn& each = nullptr) override;
+  Result<int64_t> RunOnce(const std::string& sql, const sql::Values& params, const RowFn& each = nullptr) override;
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}

@@ -82,7 +82,6 @@ class SqliteStore : public Store {
   // when `clear_only` is false), or only those still in clear.
   Result<int64_t> Reseal(bool clear_only, const std::function<void(int64_t)>& progress);
   Result<Lease> Read();
-  Result<std::vector<geo::Grid>> QueryGrids(const std::string& prefix);
 
   std::string path_;
   std::shared_ptr<security::Keyring> keyring_;

@@ -1,4 +1,4 @@
-// Case filters (store/case_store.h CaseFilter) as SQL: the WHERE clause with its parameters, and the whole
+// Case filters (store/case_store.h CaseFilter) as SQL of either engine: the WHERE clause with its parameters, and the whole
 // query of a page of a case list with the access path that suits it.
 #pragma once
 
@@ -9,24 +9,19 @@
 #include <vector>
 
 #include "store/case_store.h"
-#include "store/sqlite/db.h"
+#include "store/sql/sql.h"
 
-namespace civicgrid::store::sqlite {
+namespace civicgrid::store::sql {
 
-// SQL text with its numbered parameters.
+// SQL text with its numbered parameters (1 … params.size()).
 struct CaseWhere {
-  std::string sql = "1";
-  std::vector<std::pair<int, std::string>> texts;
-  std::vector<std::pair<int, int64_t>> ints;
-  void BindTo(Stmt& s) const {
-    for (auto& [i, v] : texts) s.Bind(i, v);
-    for (auto& [i, v] : ints) s.Bind(i, v);
-  }
+  std::string sql = "1 = 1";
+  Values params;
 };
 
 // The WHERE clause of `f` (its before_id too when `with_paging`). A scope that `f.under` implies (the
 // subtree lies inside one of its territories) is left out, since it selects nothing less.
-CaseWhere WhereOf(const CaseFilter& f, bool with_paging);
+CaseWhere WhereOf(const CaseFilter& f, bool with_paging, Dialect d);
 
 // How to read the newest `rows` cases matching a filter (all case columns, newest first): a first try that
 // may come back short, then the exact query when it does.
@@ -43,8 +38,9 @@ struct ListPlan {
 //     id) or (territory, id) index, the newest ids chosen, and only their cases read;
 //   several statuses: for a county or more, a walk per status merged; for a street or less, the matches
 //     of the (status, territory, id) index as above.
-// Other filters are left to SQLite's planner.
-ListPlan ListQuery(const CaseFilter& f, int rows);
+// Other filters are left to SQLite's planner. PostgreSQL's planner chooses among the same indexes itself
+// (its statistics know how rare a status or a subtree is): there the plan is the exact query alone.
+ListPlan ListQuery(const CaseFilter& f, int rows, Dialect d);
 inline constexpr int kListWalkBudget = 20000;
 
-}  // namespace civicgrid::store::sqlite
+}  // namespace civicgrid::store::sql

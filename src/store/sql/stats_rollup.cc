@@ -1,9 +1,9 @@
-#include "store/sqlite/stats_rollup.h"
+#include "store/sql/stats_rollup.h"
 
 #include <algorithm>
 #include <optional>
 
-namespace civicgrid::store::sqlite {
+namespace civicgrid::store::sql {
 namespace {
 
 constexpr int kCounters = static_cast<int>(kStatFieldNames.size());
@@ -16,39 +16,48 @@ std::string CounterColumns() {
 
 // INSERT … ON CONFLICT DO UPDATE adding the counters, for a table whose key is `key_columns` (n of them,
 // bound first, the counters after them).
-std::string UpsertSql(const std::string& table, const std::string& key_columns, int n) {
+std::string UpsertSql(Dialect d, const std::string& table, const std::string& key_columns, int n) {
   std::string placeholders, updates;
-  for (int i = 1; i <= n + kCounters; ++i) placeholders += (i > 1 ? ", ?" : "?") + std::to_string(i);
+  for (int i = 1; i <= n + kCounters; ++i) placeholders += (i > 1 ? ", " : "") + Param(d, i);
+  // PostgreSQL wants the stored row's columns qualified by the table's name.
+  const std::string stored = d == Dialect::kPostgres ? table + "." : "";
   for (int i = 0; i < kCounters; ++i) {
     const std::string name(kStatFieldNames[i]);
-    updates += (i ? ", " : "") + name + " = " + name + " + excluded." + name;
+    updates += (i ? ", " : "") + name + " = " + stored + name + " + excluded." + name;
   }
   return "INSERT INTO " + table + "(" + key_columns + ", " + CounterColumns() + ") VALUES (" + placeholders +
          ") ON CONFLICT(" + key_columns + ") DO UPDATE SET " + updates;
 }
 
-void BindCounters(Stmt& s, int first, const StatCounts& c) {
-  for (int i = 0; i < kCounters; ++i) s.Bind(first + i, c.v[i]);
+// The statement text of `make(dialect)`, built once per dialect.
+template <class Make>
+const std::string& PerDialect(Dialect d, Make make) {
+  static const std::string sqlite = make(Dialect::kSqlite), postgres = make(Dialect::kPostgres);
+  return d == Dialect::kSqlite ? sqlite : postgres;
 }
 
-Error SqlError(const Stmt& s) { return Error::Internal("statistics: " + s.error()); }
+void AddCounters(Values& v, const StatCounts& c) {
+  for (int i = 0; i < kCounters; ++i) v.emplace_back(c.v[i]);
+}
 
 using RollupRows = std::map<std::pair<int32_t, RollupKey>, StatCounts>;  // (period, key) → counters
 
-Result<void> UpsertRollups(Db& db, const std::string& table, const RollupRows& rows) {
-  static const std::string day_sql = UpsertSql("case_stats_day", "period, dim, area, value", 4);
-  static const std::string month_sql = UpsertSql("case_stats_month", "period, dim, area, value", 4);
-  Stmt& s = db.Cached(table == "case_stats_day" ? day_sql : month_sql);
-  if (!s.ok()) return SqlError(s);
+Result<void> UpsertRollups(Runner& db, bool days, const RollupRows& rows) {
+  const std::string& sql =
+      days ? PerDialect(db.dialect(), [](Dialect d) { return UpsertSql(d, "case_stats_day", "period, dim, area, value", 4); })
+           : PerDialect(db.dialect(),
+                        [](Dialect d) { return UpsertSql(d, "case_stats_month", "period, dim, area, value", 4); });
+  Values v;
   for (const auto& [k, counts] : rows) {
     if (counts.empty()) continue;
-    s.Reset();
-    s.Bind(1, int64_t{k.first}).Bind(2, int64_t{static_cast<int>(k.second.by)}).Bind(3, k.second.area);
-    s.Bind(4, k.second.value);
-    BindCounters(s, 5, counts);
-    if (auto r = s.Run(); !r) return r;
+    v.clear();
+    v.emplace_back(int64_t{k.first});
+    v.emplace_back(int64_t{static_cast<int>(k.second.by)});
+    v.emplace_back(k.second.area);
+    v.emplace_back(k.second.value);
+    AddCounters(v, counts);
+    if (auto r = db.Run(sql, v); !r) return r.error();
   }
-  s.Reset();
   return {};
 }
 
@@ -100,44 +109,36 @@ std::string GroupExpression(StatsBy by) {
   return "''";
 }
 
-// Sums the rows `s` yields (group, counters…) into `groups`.
-Result<void> SumRows(Stmt& s, std::map<std::string, StatCounts>& groups) {
-  while (s.Step()) {
-    StatCounts& g = groups[s.Text(0)];
-    for (int i = 0; i < kCounters; ++i) g.v[i] += s.Int(i + 1);
-  }
-  if (!s.error().empty()) return SqlError(s);
-  return {};
+// Adds the counters of `row` from column `first` on to `g`.
+void SumInto(StatCounts& g, const RowReader& row, int first) {
+  for (int i = 0; i < kCounters; ++i) g.v[i] += row.Int(first + i);
 }
 
 // The report days that hold counters, [first, last]; first > last when none.
-Result<std::pair<Day, Day>> DaysHeld(Db& db) {
-  CachedStmt s(db, "SELECT (SELECT MIN(day) FROM case_stats), (SELECT MAX(day) FROM case_stats)");
-  if (!s->ok()) return SqlError(*s);
-  if (!s->Step()) return SqlError(*s);
-  if (s->IsNull(0)) return std::make_pair(Day{1}, Day{0});
-  return std::make_pair(static_cast<Day>(s->Int(0)), static_cast<Day>(s->Int(1)));
+Result<std::pair<Day, Day>> DaysHeld(Runner& db) {
+  std::pair<Day, Day> out{1, 0};
+  auto r = db.Run("SELECT (SELECT MIN(day) FROM case_stats), (SELECT MAX(day) FROM case_stats)", {},
+                  [&](const RowReader& row) {
+                    if (!row.IsNull(0)) out = {static_cast<Day>(row.Int(0)), static_cast<Day>(row.Int(1))};
+                  });
+  if (!r) return r.error();
+  return out;
 }
 
-Result<void> FromRollups(Db& db, const StatsQuery& q, RollupBy dim, Day from, Day to,
+Result<void> FromRollups(Runner& db, const StatsQuery& q, RollupBy dim, Day from, Day to,
                          std::map<std::string, StatCounts>& groups) {
   // One seek per period within the subtree's areas: the key is (dim, period, area, value).
-  const std::string tail = ", " + CounterColumns() + " FROM %s WHERE dim = ?1 AND period = ?2 AND area >= ?3 AND area < ?3 || ':'";
-  auto sql = [&](const char* table) {
-    std::string out = "SELECT period, area, value" + tail;
-    out.replace(out.find("%s"), 2, table);
-    return out;
+  auto sql = [](Dialect d, const char* table) {
+    return "SELECT period, area, value, " + CounterColumns() + " FROM " + table + " WHERE dim = " + Param(d, 1) +
+           " AND period = " + Param(d, 2) + " AND area >= " + Param(d, 3) + " AND area < " + Param(d, 3) + " || ':'";
   };
-  static const std::string day_sql = sql("case_stats_day"), month_sql = sql("case_stats_month");
+  const std::string& day_sql = PerDialect(db.dialect(), [&](Dialect d) { return sql(d, "case_stats_day"); });
+  const std::string& month_sql = PerDialect(db.dialect(), [&](Dialect d) { return sql(d, "case_stats_month"); });
   auto run = [&](const std::string& text, int32_t period) -> Result<void> {
-    CachedStmt s(db, text);
-    if (!s->ok()) return SqlError(*s);
-    s->Bind(1, int64_t{static_cast<int>(dim)}).Bind(2, int64_t{period}).Bind(3, q.under);
-    while (s->Step()) {
-      StatCounts& g = groups[RollupGroup(q.by, period, s->Text(1), s->Text(2))];
-      for (int i = 0; i < kCounters; ++i) g.v[i] += s->Int(i + 3);
-    }
-    if (!s->error().empty()) return SqlError(*s);
+    auto r = db.Run(text, Values{int64_t{static_cast<int>(dim)}, int64_t{period}, q.under}, [&](const RowReader& row) {
+      SumInto(groups[RollupGroup(q.by, period, row.Text(1), row.Text(2))], row, 3);
+    });
+    if (!r) return r.error();
     return {};
   };
   // By day: every day from the day rollup; otherwise whole months from the month rollup.
@@ -150,16 +151,18 @@ Result<void> FromRollups(Db& db, const StatsQuery& q, RollupBy dim, Day from, Da
   return {};
 }
 
-Result<void> FromCounters(Db& db, const StatsQuery& q, Day from, Day to, std::map<std::string, StatCounts>& groups) {
+Result<void> FromCounters(Runner& db, const StatsQuery& q, Day from, Day to,
+                          std::map<std::string, StatCounts>& groups) {
   // One seek per report day on the primary key (day, territory, …), each reading only the subtree's rows of
   // that day: a range on day alone would read every territory's rows of the period.
-  CachedStmt s(db, "SELECT " + GroupExpression(q.by) + ", " + CounterColumns() +
-                       " FROM case_stats WHERE day = ?2 AND territory >= ?1 AND territory < ?1 || ':'");
-  if (!s->ok()) return SqlError(*s);
-  for (Day d = from; d <= to; ++d) {
-    s->Reset();
-    s->Bind(1, q.under).Bind(2, int64_t{d});
-    if (auto r = SumRows(*s, groups); !r) return r;
+  const Dialect d = db.dialect();
+  const std::string sql = "SELECT " + GroupExpression(q.by) + ", " + CounterColumns() +
+                          " FROM case_stats WHERE day = " + Param(d, 2) + " AND territory >= " + Param(d, 1) +
+                          " AND territory < " + Param(d, 1) + " || ':'";
+  for (Day day = from; day <= to; ++day) {
+    auto r = db.Run(sql, Values{q.under, int64_t{day}},
+                    [&](const RowReader& row) { SumInto(groups[row.Text(0)], row, 1); });
+    if (!r) return r.error();
   }
   return {};
 }
@@ -172,34 +175,37 @@ void StatsAccumulator::Add(const StatKey& key, const StatCounts& counts, int sig
   for (size_t i = 0; i < counts.v.size(); ++i) row.v[i] += sign * counts.v[i];
 }
 
-Result<void> StatsAccumulator::Flush(Db& db) {
+Result<void> StatsAccumulator::Flush(Runner& db) {
   if (pending_.empty()) return {};
-  static const std::string base_sql = UpsertSql("case_stats", "day, territory, category, unit, channel", 5);
-  Stmt& s = db.Cached(base_sql);
-  if (!s.ok()) return SqlError(s);
+  const std::string& base_sql = PerDialect(db.dialect(), [](Dialect d) {
+    return UpsertSql(d, "case_stats", "day, territory, category, unit, channel", 5);
+  });
   RollupRows days, months;
+  Values v;
   for (const auto& [k, counts] : pending_) {
     if (counts.empty()) continue;
     const StatKey key{std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k)};
-    s.Reset();
-    s.Bind(1, int64_t{key.day}).Bind(2, key.territory).Bind(3, key.category).Bind(4, key.unit);
-    s.Bind(5, ChannelName(key.channel));
-    BindCounters(s, 6, counts);
-    if (auto r = s.Run(); !r) return r;
+    v.clear();
+    v.emplace_back(int64_t{key.day});
+    v.emplace_back(key.territory);
+    v.emplace_back(key.category);
+    v.emplace_back(key.unit);
+    v.emplace_back(std::string(ChannelName(key.channel)));
+    AddCounters(v, counts);
+    if (auto r = db.Run(base_sql, v); !r) return r.error();
     const int32_t month = MonthOf(key.day);
     for (const RollupKey& rk : RollupKeysOf(key)) {
       days[{key.day, rk}] += counts;
       months[{month, rk}] += counts;
     }
   }
-  s.Reset();
-  if (auto r = UpsertRollups(db, "case_stats_day", days); !r) return r;
-  if (auto r = UpsertRollups(db, "case_stats_month", months); !r) return r;
+  if (auto r = UpsertRollups(db, true, days); !r) return r;
+  if (auto r = UpsertRollups(db, false, months); !r) return r;
   pending_.clear();
   return {};
 }
 
-Result<std::vector<StatsGroup>> QueryStats(Db& db, const StatsQuery& q) {
+Result<std::vector<StatsGroup>> QueryStats(Runner& db, const StatsQuery& q) {
   auto held = DaysHeld(db);
   if (!held) return held.error();
   const Day from = std::max(q.from, held->first);
@@ -216,4 +222,4 @@ Result<std::vector<StatsGroup>> QueryStats(Db& db, const StatsQuery& q) {
   return out;
 }
 
-}  // namespace civicgrid::store::sqlite
+}  // namespace civicgrid::store::sql

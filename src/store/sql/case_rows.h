@@ -1,4 +1,5 @@
-// How cases, events and reference data map to SQLite rows (columns in schema order, see migrations.cc).
+// How cases, events and reference data map to table rows, on either engine (columns in schema order,
+// see the migrations of each engine).
 #pragma once
 
 #include <string>
@@ -9,27 +10,27 @@
 #include "core/case.h"
 #include "core/result.h"
 #include "security/personal_data.h"
-#include "store/sqlite/db.h"
+#include "store/sql/sql.h"
 
-namespace civicgrid::store::sqlite {
+namespace civicgrid::store::sql {
 
-// The columns of `cases` in the order CaseColumns()/BindCase/ReadCase use.
+// The columns of `cases` in the order CaseColumns()/CaseValues/ReadCase use.
 const std::string& CaseColumns();
-// Number of case columns (the parameters BindCase binds are 1 … CaseColumnCount()).
+// Number of case columns (the values CaseValues answers).
 int CaseColumnCount();
-// "?1, ?2, …" for every case column.
-const std::string& CasePlaceholders();
-// Binds every column of `c` from parameter 1 on (id included as parameter 1); the reporter's name and
-// phone are sealed with `ring` (personal data never reaches the file in clear).
-void BindCase(Stmt& s, const Case& c, const security::Keyring& ring);
+// "?1, ?2, …" (SQLite) or "$1, $2, …" (PostgreSQL) for every case column.
+const std::string& CasePlaceholders(Dialect d);
+// Every column of `c` in order, id first; the reporter's name and phone are sealed with `ring` (personal
+// data never reaches the database in clear).
+Values CaseValues(const Case& c, const security::Keyring& ring);
 // Reads a case from columns 0… of a SELECT of CaseColumns(), opening the personal data with `ring`
 // (an error if a value was altered or its key is not in the ring).
-Result<Case> ReadCase(const Stmt& s, const security::Keyring& ring);
+Result<Case> ReadCase(const RowReader& row, const security::Keyring& ring);
 
-// The columns of `case_events` (without the event's own id) and their binding/reading.
+// The columns of `case_events` (without the event's own id), their values and their reading.
 const std::string& EventColumns();
-void BindEvent(Stmt& s, const CaseEvent& e);
-CaseEvent ReadEvent(const Stmt& s);
+Values EventValues(const CaseEvent& e);
+CaseEvent ReadEvent(const RowReader& row);
 
 // Lists of ids or attachment ids as "a,b,c".
 std::string JoinIds(const std::vector<int64_t>& ids);
@@ -42,4 +43,4 @@ std::string EncodeWeekdays(const Calendar& c);
 std::string EncodeOfficeHours(const Calendar& c);
 Result<void> DecodeCalendarRow(std::string_view weekdays, std::string_view hours, Calendar& c);
 
-}  // namespace civicgrid::store::sqlite
+}  // namespace civicgrid::store::sql

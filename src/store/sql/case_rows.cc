@@ -1,9 +1,9 @@
-#include "store/sqlite/case_rows.h"
+#include "store/sql/case_rows.h"
 
 #include <charconv>
 #include <cstdio>
 
-namespace civicgrid::store::sqlite {
+namespace civicgrid::store::sql {
 namespace {
 
 constexpr int kCaseColumnCount = 50;
@@ -53,67 +53,70 @@ const std::string& CaseColumns() {
 
 int CaseColumnCount() { return kCaseColumnCount; }
 
-const std::string& CasePlaceholders() {
-  static const std::string kPlaceholders = [] {
+const std::string& CasePlaceholders(Dialect d) {
+  static const auto kMake = [](Dialect dialect) {
     std::string s;
-    for (int i = 1; i <= kCaseColumnCount; ++i) s += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    for (int i = 1; i <= kCaseColumnCount; ++i) s += (i > 1 ? ", " : "") + Param(dialect, i);
     return s;
-  }();
-  return kPlaceholders;
+  };
+  static const std::string kSqlite = kMake(Dialect::kSqlite), kPostgres = kMake(Dialect::kPostgres);
+  return d == Dialect::kSqlite ? kSqlite : kPostgres;
 }
 
-void BindCase(Stmt& s, const Case& c, const security::Keyring& ring) {
-  int i = 1;
-  s.Bind(i++, c.id);
-  s.Bind(i++, c.tracking_code);
-  s.Bind(i++, CaseStatusName(c.status));
-  s.Bind(i++, CaseStatusName(c.resume_status));
-  s.Bind(i++, ChannelName(c.channel));
-  s.Bind(i++, c.category);
-  s.Bind(i++, PriorityName(c.priority));
-  s.Bind(i++, c.description);
-  s.Bind(i++, int64_t{c.has_point});
+Values CaseValues(const Case& c, const security::Keyring& ring) {
+  Values v;
+  v.reserve(kCaseColumnCount);
+  auto text = [&](std::string_view t) { v.emplace_back(std::string(t)); };
+  auto integer = [&](int64_t i) { v.emplace_back(i); };
+  integer(c.id);
+  text(c.tracking_code);
+  text(CaseStatusName(c.status));
+  text(CaseStatusName(c.resume_status));
+  text(ChannelName(c.channel));
+  text(c.category);
+  text(PriorityName(c.priority));
+  text(c.description);
+  integer(c.has_point);
   if (c.has_point) {
-    s.Bind(i++, c.lon);
-    s.Bind(i++, c.lat);
+    v.emplace_back(c.lon);
+    v.emplace_back(c.lat);
   } else {
-    s.BindNull(i++);
-    s.BindNull(i++);
+    v.emplace_back(std::monostate{});
+    v.emplace_back(std::monostate{});
   }
-  s.Bind(i++, c.address);
-  s.Bind(i++, c.grid);
-  s.Bind(i++, c.territory);
-  s.Bind(i++, ring.Seal(c.reporter_name));
-  s.Bind(i++, ring.Seal(c.reporter_phone));
-  s.Bind(i++, c.reporter_account);
-  s.Bind(i++, JoinStrings(c.attachments));
-  s.Bind(i++, static_cast<int64_t>(c.level));
-  s.Bind(i++, c.center);
-  s.Bind(i++, c.unit);
-  s.Bind(i++, JoinIds(c.co_units));
-  s.Bind(i++, c.rule);
-  s.Bind(i++, c.route_reason);
-  s.Bind(i++, c.calendar);
-  s.Bind(i++, c.duplicate_of);
-  s.Bind(i++, EncodeClock(c.clocks.acknowledge) + ";" + EncodeClock(c.clocks.handle) + ";" +
-                  EncodeClock(c.clocks.verify));
-  s.Bind(i++, c.extension_pending);
-  for (int n : {c.returns, c.reworks, c.escalations, c.extensions, c.reopens, c.supervisions, c.urges})
-    s.Bind(i++, int64_t{n});
-  s.Bind(i++, int64_t{c.overdue});
-  s.Bind(i++, int64_t{c.self_handled});
-  s.Bind(i++, int64_t{c.resolved_on_time});
-  s.Bind(i++, static_cast<int64_t>(c.ended_level));
-  s.Bind(i++, EvaluationName(c.evaluation));
-  for (Timestamp t : {c.reported_at, c.updated_at, c.dispatched_at, c.resolved_at, c.closed_at}) s.Bind(i++, t);
-  s.Bind(i++, c.handling_seconds);
-  s.Bind(i++, c.version);
-  s.Bind(i++, c.handle_due);
-  s.Bind(i++, c.handle_warn);
-  s.Bind(i++, int64_t{!IsTerminal(c.status)});
+  text(c.address);
+  text(c.grid);
+  text(c.territory);
+  text(ring.Seal(c.reporter_name));
+  text(ring.Seal(c.reporter_phone));
+  text(c.reporter_account);
+  text(JoinStrings(c.attachments));
+  integer(static_cast<int64_t>(c.level));
+  integer(c.center);
+  integer(c.unit);
+  text(JoinIds(c.co_units));
+  integer(c.rule);
+  text(c.route_reason);
+  text(c.calendar);
+  integer(c.duplicate_of);
+  text(EncodeClock(c.clocks.acknowledge) + ";" + EncodeClock(c.clocks.handle) + ";" + EncodeClock(c.clocks.verify));
+  integer(c.extension_pending);
+  for (int n : {c.returns, c.reworks, c.escalations, c.extensions, c.reopens, c.supervisions, c.urges}) integer(n);
+  integer(c.overdue);
+  integer(c.self_handled);
+  integer(c.resolved_on_time);
+  integer(static_cast<int64_t>(c.ended_level));
+  text(EvaluationName(c.evaluation));
+  for (Timestamp t : {c.reported_at, c.updated_at, c.dispatched_at, c.resolved_at, c.closed_at}) integer(t);
+  integer(c.handling_seconds);
+  integer(c.version);
+  integer(c.handle_due);
+  integer(c.handle_warn);
+  integer(!IsTerminal(c.status));
+  return v;
 }
 
-Result<Case> ReadCase(const Stmt& s, const security::Keyring& ring) {
+Result<Case> ReadCase(const RowReader& s, const security::Keyring& ring) {
   Case c;
   int i = 0;
   auto bad = [&](const char* what) { return Error::Internal("case " + std::to_string(c.id) + ": bad " + what); };
@@ -182,13 +185,21 @@ const std::string& EventColumns() {
   return kColumns;
 }
 
-void BindEvent(Stmt& s, const CaseEvent& e) {
-  s.Bind(1, e.case_id).Bind(2, e.seq).Bind(3, e.at).Bind(4, e.actor).Bind(5, RoleName(e.role));
-  s.Bind(6, ActionName(e.action)).Bind(7, CaseStatusName(e.from)).Bind(8, CaseStatusName(e.to));
-  s.Bind(9, e.note).Bind(10, JoinStrings(e.attachments)).Bind(11, e.details);
+Values EventValues(const CaseEvent& e) {
+  return Values{e.case_id,
+                e.seq,
+                e.at,
+                e.actor,
+                std::string(RoleName(e.role)),
+                std::string(ActionName(e.action)),
+                std::string(CaseStatusName(e.from)),
+                std::string(CaseStatusName(e.to)),
+                e.note,
+                JoinStrings(e.attachments),
+                e.details};
 }
 
-CaseEvent ReadEvent(const Stmt& s) {
+CaseEvent ReadEvent(const RowReader& s) {
   CaseEvent e;
   e.case_id = s.Int(0);
   e.seq = s.Int(1);
@@ -274,4 +285,4 @@ Result<void> DecodeCalendarRow(std::string_view weekdays, std::string_view hours
   return {};
 }
 
-}  // namespace civicgrid::store::sqlite
+}  // namespace civicgrid::store::sql

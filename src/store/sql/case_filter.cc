@@ -1,10 +1,10 @@
-#include "store/sqlite/case_filter.h"
+#include "store/sql/case_filter.h"
 
 #include <set>
 
-#include "store/sqlite/case_rows.h"
+#include "store/sql/case_rows.h"
 
-namespace civicgrid::store::sqlite {
+namespace civicgrid::store::sql {
 namespace {
 
 // True when every case under `f.under` is in the filter's scope by territory.
@@ -15,17 +15,20 @@ bool ScopeImplied(const CaseFilter& f) {
   return false;
 }
 
-CaseWhere Where(const CaseFilter& f, bool with_paging, bool with_statuses) {
+CaseWhere Where(const CaseFilter& f, bool with_paging, bool with_statuses, Dialect d) {
   CaseWhere w;
   std::string& where = w.sql;
-  int n = 0;
   auto text = [&](const std::string& v) {
-    w.texts.emplace_back(++n, v);
-    return "?" + std::to_string(n);
+    w.params.emplace_back(v);
+    return Param(d, static_cast<int>(w.params.size()));
   };
   auto integer = [&](int64_t v) {
-    w.ints.emplace_back(++n, v);
-    return "?" + std::to_string(n);
+    w.params.emplace_back(v);
+    return Param(d, static_cast<int>(w.params.size()));
+  };
+  // Whether `needle` occurs in `hay` (both SQL expressions).
+  auto contains = [&](const std::string& hay, const std::string& needle) {
+    return (d == Dialect::kSqlite ? "instr(" : "strpos(") + hay + ", " + needle + ") > 0";
   };
   if (with_statuses && !f.statuses.empty()) {
     where += " AND status IN (";
@@ -54,12 +57,12 @@ CaseWhere Where(const CaseFilter& f, bool with_paging, bool with_statuses) {
     }
     for (int64_t u : f.scope->units) {
       const std::string id = integer(u);
-      any += std::string(any.empty() ? "" : " OR ") + "unit = " + id + " OR instr(',' || co_units || ',', ',' || " +
-             id + " || ',') > 0";
+      any += std::string(any.empty() ? "" : " OR ") + "unit = " + id + " OR " +
+             contains("',' || co_units || ','", "',' || " + id + " || ','");
     }
     if (!f.scope->reporter_account.empty())
       any += std::string(any.empty() ? "" : " OR ") + "reporter_account = " + text(f.scope->reporter_account);
-    where += " AND (" + (any.empty() ? std::string("0") : any) + ")";
+    where += " AND (" + (any.empty() ? std::string("1 = 0") : any) + ")";
   }
   if (f.overdue) where += std::string(" AND overdue = ") + (*f.overdue ? "1" : "0");
   if (f.warning) {
@@ -79,7 +82,7 @@ CaseWhere Where(const CaseFilter& f, bool with_paging, bool with_statuses) {
   if (f.extension_pending) where += std::string(" AND extension_pending = ") + (*f.extension_pending ? "1" : "0");
   if (f.from) where += " AND reported_at >= " + integer(f.from);
   if (f.to) where += " AND reported_at < " + integer(f.to);
-  if (!f.text.empty()) where += " AND instr(description, " + text(f.text) + ") > 0";
+  if (!f.text.empty()) where += " AND " + contains("description", text(f.text));
   if (with_paging && f.before_id) where += " AND id < " + integer(f.before_id);
   return w;
 }
@@ -92,15 +95,15 @@ bool PlaceAndStatusOnly(const CaseFilter& f) {
 
 }  // namespace
 
-CaseWhere WhereOf(const CaseFilter& f, bool with_paging) { return Where(f, with_paging, true); }
+CaseWhere WhereOf(const CaseFilter& f, bool with_paging, Dialect d) { return Where(f, with_paging, true, d); }
 
-ListPlan ListQuery(const CaseFilter& f, int rows) {
+ListPlan ListQuery(const CaseFilter& f, int rows, Dialect d) {
   const std::string select = "SELECT " + CaseColumns() + " FROM cases";
   const std::string newest = " ORDER BY id DESC LIMIT " + std::to_string(rows);
   auto cases_of = [&](const std::string& ids) { return select + " WHERE id IN (" + ids + ") ORDER BY id DESC"; };
   ListPlan plan;
-  if (!PlaceAndStatusOnly(f)) {
-    plan.exact = WhereOf(f, true);
+  if (d == Dialect::kPostgres || !PlaceAndStatusOnly(f)) {
+    plan.exact = WhereOf(f, true, d);
     plan.exact.sql = select + " WHERE " + plan.exact.sql + newest;
     return plan;
   }
@@ -116,22 +119,22 @@ ListPlan ListQuery(const CaseFilter& f, int rows) {
         statuses.empty() ? "SELECT id, territory FROM cases NOT INDEXED WHERE " + before
                          : "SELECT id, territory FROM cases INDEXED BY cases_status WHERE " + status_is(*statuses.begin()) +
                                " AND " + before;
-    CaseWhere w = Where(f, true, false);
+    CaseWhere w = Where(f, true, false, d);
     w.sql = cases_of("SELECT id FROM (" + walked + " ORDER BY id DESC LIMIT " + std::to_string(budget) + ") WHERE " +
                      w.sql + " LIMIT " + std::to_string(rows));
     plan.first_try = std::move(w);
-    plan.exact = WhereOf(f, true);
+    plan.exact = WhereOf(f, true, d);
     plan.exact.sql = cases_of(std::string("SELECT id FROM cases INDEXED BY ") +
                               (statuses.empty() ? "cases_territory" : "cases_status_territory") + " WHERE " +
                               plan.exact.sql + newest);
     return plan;
   }
   if (!large) {
-    plan.exact = WhereOf(f, true);
+    plan.exact = WhereOf(f, true, d);
     plan.exact.sql = cases_of("SELECT id FROM cases INDEXED BY cases_status_territory WHERE " + plan.exact.sql + newest);
     return plan;
   }
-  plan.exact = Where(f, true, false);
+  plan.exact = Where(f, true, false, d);
   std::string arms;
   for (CaseStatus s : statuses)
     arms += std::string(arms.empty() ? "" : " UNION ALL ") + "SELECT id FROM (SELECT id FROM cases INDEXED BY " +
@@ -140,4 +143,4 @@ ListPlan ListQuery(const CaseFilter& f, int rows) {
   return plan;
 }
 
-}  // namespace civicgrid::store::sqlite
+}  // namespace civicgrid::store::sql
