@@ -1,6 +1,8 @@
 // Grid import through the app layer onto a real SQLite store: good imports, all-or-nothing rejection.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "app/territory.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/fixtures.h"
@@ -105,9 +107,16 @@ TEST_F(GridImport, ReopeningMigratesNothingTwice) {
 }
 
 TEST(Store, UnknownSchemeAndBadPathAreClearErrors) {
-  auto pg = store::OpenStore("postgresql://localhost/x");
+  // Port 1 on loopback: no PostgreSQL answers there.
+  testing::TempDir dir;
+  auto pg = store::OpenStore("postgresql://127.0.0.1:1/x?connect_timeout=5", dir.File("k.key"));
   ASSERT_FALSE(pg.ok());
   EXPECT_EQ(pg.error().field, "db");
+  EXPECT_NE(pg.error().message.find("cannot connect to PostgreSQL"), std::string::npos) << pg.error().message;
+  EXPECT_FALSE(std::filesystem::exists(dir.File("k.key")));
+  auto keyless = store::OpenStore("postgresql://127.0.0.1:1/x");
+  ASSERT_FALSE(keyless.ok());
+  EXPECT_EQ(keyless.error().field, "key_file");
   auto bad = store::OpenStore("/nonexistent-dir/x/y.db");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("cannot open database"), std::string::npos);

@@ -26,18 +26,17 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
         "a PostgreSQL database needs a keyring file for personal data ([security] key_file or "
         "CIVICGRID_KEY_FILE), the same file on every app node",
         "key_file");
+  // The server first: an unreachable database leaves no keyring file behind.
+  auto conn = pg::Conn::Open(uri);
+  if (!conn) return conn.error();
+  if (auto r = pg::Migrate(**conn); !r) return r.error();
+  auto postgis = pg::HasPostgis(**conn);
+  if (!postgis) return postgis.error();
   auto ring = security::Keyring::LoadOrCreate(key_file);
   if (!ring) return ring.error();
   std::unique_ptr<PostgresStore> store(
       new PostgresStore(uri, std::make_shared<security::Keyring>(std::move(*ring))));
-  {
-    auto conn = store->pool_.Get();
-    if (!conn) return conn.error();
-    if (auto r = pg::Migrate(**conn); !r) return r.error();
-    auto postgis = pg::HasPostgis(**conn);
-    if (!postgis) return postgis.error();
-    store->postgis_ = *postgis;
-  }
+  store->postgis_ = *postgis;
   if (auto r = store->Reseal(/*clear_only=*/true, nullptr); !r) return r.error();
   return store;
 }
