@@ -1,10 +1,11 @@
-// Grid import through the app layer onto a real SQLite store: good imports, all-or-nothing rejection.
+// Grid import through the app layer onto a real store (SQLite, or PostgreSQL as pg.GridImport.*): good
+// imports, all-or-nothing rejection.
 #include <gtest/gtest.h>
 
 #include "app/territory.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/fixtures.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace civicgrid {
 namespace {
@@ -17,7 +18,7 @@ std::string Collection(const std::vector<std::string>& features) { return testin
 class GridImport : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = store::SqliteStore::Open(dir_.File("t.db"));
+    auto s = testing::OpenTestStore(dir_, "t.db");
     ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(*s);
     store::TerritoryChange c;
@@ -28,7 +29,7 @@ class GridImport : public ::testing::Test {
   int64_t Version() { return *store_->TerritoryVersion(); }
 
   testing::TempDir dir_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(GridImport, GoodImportWritesGridsAndShapesOfAllAncestors) {
@@ -99,15 +100,21 @@ TEST_F(GridImport, EmptyCollectionIsRejected) {
 
 TEST_F(GridImport, ReopeningMigratesNothingTwice) {
   store_.reset();
-  auto again = store::SqliteStore::Open(dir_.File("t.db"));
+  auto again = testing::OpenTestStore(dir_, "t.db");
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ((*again)->CountTerritory()->divisions, 6);
 }
 
-TEST(Store, UnknownSchemeAndBadPathAreClearErrors) {
-  auto pg = store::OpenStore("postgresql://localhost/x");
+TEST(Store, AServerThatCannotBeReachedIsAClearError) {
+  // Nothing listens on port 1 of the loopback address.
+  auto pg = store::OpenStore("postgresql://postgres@127.0.0.1:1/postgres");
   ASSERT_FALSE(pg.ok());
   EXPECT_EQ(pg.error().field, "db");
+  EXPECT_FALSE(pg.error().message.empty());
+}
+
+TEST(Store, ABadSqlitePathIsAClearError) {
+  if (testing::TestOnPostgres()) GTEST_SKIP() << "SQLite file check: opens a SQLite path";
   auto bad = store::OpenStore("/nonexistent-dir/x/y.db");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("cannot open database"), std::string::npos);
