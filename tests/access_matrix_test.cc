@@ -17,10 +17,10 @@
 #include "http/api.h"
 #include "http/auth_routes.h"
 #include "http/server.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/fixtures.h"
 #include "support/http_client.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace civicgrid {
 namespace {
@@ -61,8 +61,8 @@ struct RouteSpec {
 class AccessMatrix : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = store::SqliteStore::Open(dir_.File("matrix.db"));
-    ASSERT_TRUE(s.ok());
+    auto s = testing::OpenTestStore(dir_, "matrix.db");
+    ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(*s);
     store::TerritoryChange c;
     c.divisions = testing::LiuqingDivisions();
@@ -338,7 +338,7 @@ class AccessMatrix : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<app::TerritoryService> territory_;
   std::unique_ptr<app::ReferenceService> reference_;
   std::unique_ptr<app::CaseService> cases_;

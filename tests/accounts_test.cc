@@ -1,13 +1,12 @@
-// Accounts over a real SQLite store: users and grants, login and its throttling, sessions, API keys,
-// and the audit records each of these writes.
+// Accounts over a real store (SQLite, or PostgreSQL as pg.Accounts.*): users and grants, login and its
+// throttling, sessions, API keys, and the audit records each of these writes.
 #include <gtest/gtest.h>
 
 #include <atomic>
 
 #include "app/accounts.h"
-#include "store/sqlite/sqlite_audit.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace civicgrid {
 namespace {
@@ -15,7 +14,7 @@ namespace {
 class Accounts : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = store::SqliteStore::Open(dir_.File("a.db"));
+    auto s = testing::OpenTestStore(dir_, "a.db");
     ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(*s);
     app::AccountOptions o;
@@ -30,11 +29,8 @@ class Accounts : public ::testing::Test {
 
   // The audit actions recorded so far, in order.
   std::vector<std::string> AuditActions() {
-    auto db = store::sqlite::Db::Open(dir_.File("a.db"));
-    EXPECT_TRUE(db.ok());
     std::vector<std::string> out;
-    if (!db.ok()) return out;
-    auto rows = store::sqlite::ReadAudit(**db, 0, 1000);
+    auto rows = store_->ReadAudit(0, 1000);
     EXPECT_TRUE(rows.ok());
     if (rows.ok())
       for (const auto& r : *rows) out.push_back(r.action);
@@ -42,7 +38,7 @@ class Accounts : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<app::AccountService> accounts_;
   std::atomic<Timestamp> now_{1790000000};
   app::AuditContext ctx_{"cli:test", ""};

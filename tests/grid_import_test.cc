@@ -1,12 +1,13 @@
-// Grid import through the app layer onto a real SQLite store: good imports, all-or-nothing rejection.
+// Grid import through the app layer onto a real store (SQLite, or PostgreSQL as pg.GridImport.*): good
+// imports, all-or-nothing rejection.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "app/territory.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/fixtures.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace civicgrid {
 namespace {
@@ -19,7 +20,7 @@ std::string Collection(const std::vector<std::string>& features) { return testin
 class GridImport : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = store::SqliteStore::Open(dir_.File("t.db"));
+    auto s = testing::OpenTestStore(dir_, "t.db");
     ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(*s);
     store::TerritoryChange c;
@@ -30,7 +31,7 @@ class GridImport : public ::testing::Test {
   int64_t Version() { return *store_->TerritoryVersion(); }
 
   testing::TempDir dir_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(GridImport, GoodImportWritesGridsAndShapesOfAllAncestors) {
@@ -101,22 +102,27 @@ TEST_F(GridImport, EmptyCollectionIsRejected) {
 
 TEST_F(GridImport, ReopeningMigratesNothingTwice) {
   store_.reset();
-  auto again = store::SqliteStore::Open(dir_.File("t.db"));
+  auto again = testing::OpenTestStore(dir_, "t.db");
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ((*again)->CountTerritory()->divisions, 6);
 }
 
-TEST(Store, UnknownSchemeAndBadPathAreClearErrors) {
-  // Port 1 on loopback: no PostgreSQL answers there.
+TEST(Store, AServerThatCannotBeReachedIsAClearError) {
+  // Nothing listens on port 1 of the loopback address.
   testing::TempDir dir;
-  auto pg = store::OpenStore("postgresql://127.0.0.1:1/x?connect_timeout=5", dir.File("k.key"));
+  auto pg = store::OpenStore("postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=5", dir.File("k.key"));
   ASSERT_FALSE(pg.ok());
   EXPECT_EQ(pg.error().field, "db");
   EXPECT_NE(pg.error().message.find("cannot connect to PostgreSQL"), std::string::npos) << pg.error().message;
-  EXPECT_FALSE(std::filesystem::exists(dir.File("k.key")));
-  auto keyless = store::OpenStore("postgresql://127.0.0.1:1/x");
+  EXPECT_FALSE(std::filesystem::exists(dir.File("k.key")));  // nothing made for an unreachable server
+  // A PostgreSQL database needs a keyring named (one file for every app node).
+  auto keyless = store::OpenStore("postgresql://postgres@127.0.0.1:1/postgres");
   ASSERT_FALSE(keyless.ok());
   EXPECT_EQ(keyless.error().field, "key_file");
+}
+
+TEST(Store, ABadSqlitePathIsAClearError) {
+  if (testing::TestOnPostgres()) GTEST_SKIP() << "SQLite file check: opens a SQLite path";
   auto bad = store::OpenStore("/nonexistent-dir/x/y.db");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("cannot open database"), std::string::npos);

@@ -1,4 +1,5 @@
-// The territory API end to end: a real server on a random loopback port over a real SQLite store.
+// The territory API end to end: a real server on a random loopback port over a real store (SQLite, or
+// PostgreSQL as pg.TerritoryApi.*).
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -8,11 +9,11 @@
 #include "app/territory.h"
 #include "http/server.h"
 #include "http/territory_routes.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/fixtures.h"
 #include "support/http_client.h"
 #include "support/test_guard.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace civicgrid {
 namespace {
@@ -25,8 +26,8 @@ using testing::SquareFeature;
 class TerritoryApi : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = store::SqliteStore::Open(dir_.File("api.db"));
-    ASSERT_TRUE(s.ok());
+    auto s = testing::OpenTestStore(dir_, "api.db");
+    ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(*s);
     store::TerritoryChange c;
     c.divisions = testing::LiuqingDivisions();
@@ -62,7 +63,7 @@ class TerritoryApi : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<app::TerritoryService> territory_;
   http::Router router_;
   http::Metrics metrics_;
