@@ -31,6 +31,7 @@
 
 #include "http/live_routes.h"
 #include "http/server.h"
+#include "support/ws_client.h"
 
 namespace civicgrid {
 namespace {
@@ -38,6 +39,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
+using testing::WsClient;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
@@ -193,50 +195,6 @@ struct LiveServer {
   http::Router router;
   http::Metrics metrics;
   std::unique_ptr<http::Server> server;
-};
-
-// A synchronous WebSocket client whose reads give up after 5 s.
-class WsClient {
- public:
-  explicit WsClient(unsigned short port, int receive_buffer = 0) : ws_(ioc_) {
-    auto& socket = ws_.next_layer();
-    socket.open(asio::ip::tcp::v4());
-    if (receive_buffer > 0) socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
-    timeval tv{5, 0};
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    socket.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-      if (kind == websocket::frame_type::ping) ++pings_;
-    });
-  }
-  // Upgrades at `target`; answers the handshake error, the HTTP response is in response().
-  beast::error_code Handshake(const std::string& target) {
-    beast::error_code ec;
-    ws_.handshake(response_, "127.0.0.1", target, ec);
-    return ec;
-  }
-  // The next message, or nullopt (with the error in error()) when the read fails.
-  std::optional<std::string> Read() {
-    beast::flat_buffer buffer;
-    ws_.read(buffer, error_);
-    if (error_) return std::nullopt;
-    return beast::buffers_to_string(buffer.data());
-  }
-  void Close() {
-    beast::error_code ec;
-    ws_.close(websocket::close_code::normal, ec);
-  }
-  const beast::error_code& error() const { return error_; }
-  const websocket::response_type& response() const { return response_; }
-  websocket::close_reason reason() const { return ws_.reason(); }
-  int pings() const { return pings_; }
-
- private:
-  asio::io_context ioc_;
-  websocket::stream<asio::ip::tcp::socket> ws_;
-  websocket::response_type response_;
-  beast::error_code error_;
-  int pings_ = 0;
 };
 
 TEST(LiveRoute, SendsHelloThenOnlyTheEventsUnderTheFilter) {

@@ -544,6 +544,15 @@ Result<std::vector<store::StatsGroup>> CaseService::Stats(store::StatsQuery quer
   return store_.Stats(query);
 }
 
+void CaseService::PublishCommitted(int64_t case_id, int64_t seq) {
+  if (!feed_ || feed_->listeners() == 0) return;
+  auto c = store_.GetCase(case_id);
+  auto events = store_.Events(case_id);
+  if (!c || !*c || !events) return;
+  for (const CaseEvent& e : *events)
+    if (e.seq == seq) return feed_->Publish((*c)->territory, LiveMessage(**c, e));
+}
+
 void CaseService::Publish(const Case& c, const CaseEvent& event) {
   if (!feed_ || feed_->listeners() == 0) return;
   feed_->Publish(c.territory, LiveMessage(c, event));

@@ -113,6 +113,10 @@ class CaseService {
   // How routing would choose a unit for `category` at `territory` (a division or grid code).
   Result<RoutingDecision> ExplainRouting(const std::string& category, const std::string& territory);
 
+  // Publishes to the live feed event `seq` of case `case_id` committed by another app node (see
+  // store::Store::WatchCaseEvents); nothing when no one listens or the case or event is not found.
+  void PublishCommitted(int64_t case_id, int64_t seq);
+
   // The overdue job: marks every open case past its handle deadline overdue, once, with an event.
   // Answers how many were marked.
   Result<size_t> MarkOverdue();

@@ -119,16 +119,23 @@ int Serve(const Config& config, const ServeArgs& args) {
       lock.lock();
     }
   });
-  // The overdue job: every case past its handle deadline is marked overdue once, with an event.
+  // Case events committed by the other app nodes of the database reach this node's live feed too.
+  if (auto r = the_store.WatchCaseEvents([&cases](int64_t id, int64_t seq) { cases.PublishCommitted(id, seq); }); !r)
+    return Fail("cannot watch the database for other nodes' events: " + r.error().message);
+  // The overdue job: every case past its handle deadline is marked overdue once, with an event; with
+  // several app nodes, one of them at a time runs it.
   std::thread overdue_job([&] {
     std::unique_lock lock(mu);
     do {
       lock.unlock();
-      auto marked = cases.MarkOverdue();
-      if (!marked)
-        log::Error("cases.overdue_job_failed", {{"error", marked.error().message}});
-      else if (*marked)
-        log::Info("cases.marked_overdue", {{"cases", *marked}});
+      auto ran = the_store.RunJobAlone("overdue", [&] {
+        auto marked = cases.MarkOverdue();
+        if (!marked)
+          log::Error("cases.overdue_job_failed", {{"error", marked.error().message}});
+        else if (*marked)
+          log::Info("cases.marked_overdue", {{"cases", *marked}});
+      });
+      if (!ran) log::Error("cases.overdue_job_failed", {{"error", ran.error().message}});
       lock.lock();
     } while (!cv.wait_for(lock, args.overdue_interval, [&] { return stopping; }));
   });
@@ -142,6 +149,7 @@ int Serve(const Config& config, const ServeArgs& args) {
   cv.notify_all();
   watcher.join();
   overdue_job.join();
+  (void)the_store.WatchCaseEvents(nullptr);  // before `cases` goes
   return 0;
 }
 

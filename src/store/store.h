@@ -70,6 +70,19 @@ class Store : public CaseStore, public AccountStore {
   virtual Result<void> BeginBulkLoad(int64_t cache_bytes) = 0;
   virtual Result<void> EndBulkLoad() = 0;
 
+  // Case events committed by other processes on the same database (the other app nodes of a PostgreSQL
+  // deployment): `fn(case_id, seq)` is called on a thread of the store's for each, soon after its commit,
+  // until the store is destroyed. Events this store commits are not reported (their writer publishes them).
+  // A store whose engine has no other writers to report (SQLite: one serving process) never calls `fn`.
+  // A null `fn` stops the watching and returns once `fn` can no longer be called.
+  using CaseEventFn = std::function<void(int64_t case_id, int64_t seq)>;
+  virtual Result<void> WatchCaseEvents(CaseEventFn fn) = 0;
+
+  // Runs `fn` unless another process runs the job named `job` on the same database at this moment (then
+  // answers false without running it): periodic jobs such as marking overdue cases run on one node at a
+  // time. Within one process, calls for the same job are not run at the same time either.
+  virtual Result<bool> RunJobAlone(const std::string& job, const std::function<void()>& fn) = 0;
+
   // Up to `limit` (≥ 1) audit records with seq > after_seq, in seq order, exactly as stored.
   virtual Result<std::vector<security::AuditRecord>> ReadAudit(int64_t after_seq, int limit) = 0;
   // The last `limit` (≥ 1) audit records, in seq order, exactly as stored.

@@ -16,7 +16,13 @@ case "$1" in
   start)
     "$pg_temp" stop "$dir"
     rm -rf "$dir"
-    "$pg_temp" start "$dir"
+    uri=$("$pg_temp" start "$dir")
+    # PostGIS once for the database, in public: the tests' schemas find it through their search_path, and
+    # dropping a test's schema does not take the extension with it.
+    if command -v psql >/dev/null 2>&1 && [ -n "$(ls /usr/share/postgresql/15/extension/postgis.control 2>/dev/null)" ]; then
+      psql "$uri" -qc "CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public" >/dev/null
+    fi
+    echo "$uri"
     ;;
   stop)
     "$pg_temp" stop "$dir"

@@ -23,12 +23,14 @@ unsigned short FreePort() {
   return a.local_endpoint().port();
 }
 
-ServeProcess::ServeProcess(const std::string& db, const std::string& log, const std::vector<std::string>& global_args)
+ServeProcess::ServeProcess(const std::string& db, const std::string& log, const std::vector<std::string>& global_args,
+                           const std::vector<std::string>& serve_args)
     : port_(FreePort()) {
   const std::string listen = "127.0.0.1:" + std::to_string(port_);
   std::vector<std::string> args = {CIVICGRID_BINARY, "--db", db};
   args.insert(args.end(), global_args.begin(), global_args.end());
   for (const char* a : {"serve", "--listen", listen.c_str(), "--web-root", ""}) args.emplace_back(a);
+  args.insert(args.end(), serve_args.begin(), serve_args.end());
   pid_ = fork();
   if (pid_ == 0) {
     FILE* f = freopen(log.c_str(), "w", stderr);

@@ -11,11 +11,12 @@ namespace civicgrid::testing {
 // A loopback TCP port that was free a moment ago.
 unsigned short FreePort();
 
-// Starts `civicgrid --db DB [global args] serve --listen 127.0.0.1:PORT --web-root ""` with stderr in
-// `log`. The destructor kills the process (SIGKILL) if it still runs, so it never outlives a test.
+// Starts `civicgrid --db DB [global args] serve --listen 127.0.0.1:PORT --web-root "" [serve args]` with
+// stderr in `log`. The destructor kills the process (SIGKILL) if it still runs, so it never outlives a test.
 class ServeProcess {
  public:
-  ServeProcess(const std::string& db, const std::string& log, const std::vector<std::string>& global_args = {});
+  ServeProcess(const std::string& db, const std::string& log, const std::vector<std::string>& global_args = {},
+               const std::vector<std::string>& serve_args = {});
   ~ServeProcess();
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;

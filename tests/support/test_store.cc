@@ -70,7 +70,8 @@ class Schemas {
   ~Schemas() {
     if (!Env("CIVICGRID_TEST_PG_KEEP").empty()) return;
     for (const auto& [uri, schema] : made_)
-      (void)ExecOnce(uri, "DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE", "-c lock_timeout=5000");
+      (void)ExecOnce(uri, "DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE",
+                     "-c lock_timeout=5000 -c client_min_messages=warning");
   }
   void Add(const std::string& uri, const std::string& schema) { made_.emplace_back(uri, schema); }
   std::mutex mu;

@@ -1,5 +1,10 @@
 #include "store/postgres/pg_store.h"
 
+#include <poll.h>
+
+#include <chrono>
+#include <random>
+
 #include "store/postgres/migrations.h"
 #include "store/sql/accounts.h"
 #include "store/sql/audit.h"
@@ -37,6 +42,11 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
   std::unique_ptr<PostgresStore> store(
       new PostgresStore(uri, std::make_shared<security::Keyring>(std::move(*ring))));
   store->postgis_ = *postgis;
+  auto schema = (*conn)->RunOnce("SELECT current_schema()", {},
+                                 [&](const sql::RowReader& row) { store->channel_ = "civicgrid:" + row.Text(0); });
+  if (!schema) return schema.error();
+  std::random_device random;
+  store->node_ = std::to_string(random()) + std::to_string(random());
   if (auto r = store->Reseal(/*clear_only=*/true, nullptr); !r) return r.error();
   return store;
 }
@@ -44,7 +54,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
 PostgresStore::PostgresStore(std::string uri, std::shared_ptr<security::Keyring> ring)
     : pool_(std::move(uri)), keyring_(std::move(ring)) {}
 
-PostgresStore::~PostgresStore() = default;
+PostgresStore::~PostgresStore() { StopWatching(); }
 
 Result<void> PostgresStore::InTransaction(const std::function<Result<void>(pg::Conn&)>& fn) {
   ++writes_;
@@ -71,9 +81,81 @@ Result<void> PostgresStore::InTransaction(const std::function<Result<void>(pg::C
 Result<void> PostgresStore::Write(const std::function<Result<void>(CaseTx&)>& fn) {
   return InTransaction([&](pg::Conn& db) -> Result<void> {
     sql::SqlCaseTx tx(db, *keyring_);
+    tx.OnEvent([&](const CaseEvent& e) -> Result<void> {
+      auto r = db.Run("SELECT pg_notify(?1, ?2)",
+                      {channel_, node_ + " " + std::to_string(e.case_id) + " " + std::to_string(e.seq)});
+      if (!r) return r.error();
+      return {};
+    });
     if (auto r = fn(tx); !r) return r;
     return tx.FlushStats();
   });
+}
+
+Result<void> PostgresStore::WatchCaseEvents(CaseEventFn fn) {
+  StopWatching();
+  if (!fn) return {};
+  std::lock_guard lock(watch_mu_);
+  stop_watching_ = false;
+  watcher_ = std::thread([this, fn = std::move(fn)] { Listen(fn); });
+  return {};
+}
+
+void PostgresStore::StopWatching() {
+  std::lock_guard lock(watch_mu_);
+  if (!watcher_.joinable()) return;
+  stop_watching_ = true;
+  watcher_.join();
+}
+
+void PostgresStore::Listen(CaseEventFn fn) {
+  std::unique_ptr<pg::Conn> conn;
+  while (!stop_watching_) {
+    if (!conn || !conn->healthy()) {
+      conn.reset();
+      auto c = pg::Conn::Open(pool_.uri());
+      if (c) {
+        std::string quoted = "\"";
+        for (char ch : channel_) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        quoted += "\"";
+        if ((*c)->Exec("LISTEN " + quoted)) conn = std::move(*c);
+      }
+      if (!conn) {  // the server is away: try again in a moment
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        continue;
+      }
+    }
+    pollfd p{PQsocket(conn->handle()), POLLIN, 0};
+    if (poll(&p, 1, 200) < 0) continue;
+    if (!PQconsumeInput(conn->handle())) continue;  // lost: reconnect on the next round
+    while (PGnotify* n = PQnotifies(conn->handle())) {
+      const std::string payload = n->extra ? n->extra : "";
+      PQfreemem(n);
+      // "<node> <case id> <seq>"
+      const auto a = payload.find(' '), b = payload.rfind(' ');
+      if (a == std::string::npos || b == a || payload.compare(0, a, node_) == 0) continue;
+      const int64_t case_id = std::strtoll(payload.c_str() + a + 1, nullptr, 10);
+      const int64_t seq = std::strtoll(payload.c_str() + b + 1, nullptr, 10);
+      if (case_id > 0 && seq > 0) fn(case_id, seq);
+    }
+  }
+}
+
+Result<bool> PostgresStore::RunJobAlone(const std::string& job, const std::function<void()>& fn) {
+  std::unique_lock local(jobs_mu_, std::try_to_lock);
+  if (!local.owns_lock()) return false;
+  auto lease = pool_.Get();
+  if (!lease) return lease.error();
+  pg::Conn& db = **lease;
+  const std::string key = "civicgrid job " + job;
+  bool got = false;
+  auto r = db.Run("SELECT pg_try_advisory_lock(hashtext(?1))", {key},
+                  [&](const sql::RowReader& row) { got = row.Int(0) != 0; });
+  if (!r) return r.error();
+  if (!got) return false;
+  fn();
+  if (auto u = db.Run("SELECT pg_advisory_unlock(hashtext(?1))", {key}); !u) return u.error();
+  return true;
 }
 
 Result<void> PostgresStore::ApplyTerritory(const TerritoryChange& change) {

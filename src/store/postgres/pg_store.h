@@ -9,7 +9,9 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "security/personal_data.h"
 #include "store/postgres/pg.h"
@@ -55,6 +57,11 @@ class PostgresStore : public Store {
   // Bulk loading: commits are not waited for on disk (synchronous_commit off) until EndBulkLoad.
   Result<void> BeginBulkLoad(int64_t cache_bytes) override;
   Result<void> EndBulkLoad() override;
+  // Events of the other nodes, through LISTEN on this database's channel (each write of a case event
+  // NOTIFYs it, with the writing store's node id, at commit).
+  Result<void> WatchCaseEvents(CaseEventFn fn) override;
+  // A session advisory lock named after the job, tried without waiting.
+  Result<bool> RunJobAlone(const std::string& job, const std::function<void()>& fn) override;
   Result<std::vector<security::AuditRecord>> ReadAudit(int64_t after_seq, int limit) override;
   Result<std::vector<security::AuditRecord>> ReadLatestAudit(int limit) override;
 
@@ -69,7 +76,17 @@ class PostgresStore : public Store {
   Result<void> InTransaction(const std::function<Result<void>(pg::Conn&)>& fn);
   Result<int64_t> Reseal(bool clear_only, const std::function<void(int64_t)>& progress);
 
+  // The listening loop of WatchCaseEvents, on a connection of its own, until stop_watching_.
+  void Listen(CaseEventFn fn);
+  void StopWatching();
+
   pg::Pool pool_;
+  std::string node_;     // this store's id in its notifications
+  std::string channel_;  // "civicgrid:" + the schema the tables are in
+  std::mutex jobs_mu_;
+  std::mutex watch_mu_;
+  std::thread watcher_;
+  std::atomic<bool> stop_watching_{false};
   std::shared_ptr<security::Keyring> keyring_;
   bool postgis_ = false;
   std::atomic<bool> bulk_{false};

@@ -79,7 +79,8 @@ CaseWhere Where(const CaseFilter& f, bool with_paging, bool with_statuses, Diale
         break;
     }
   }
-  if (f.extension_pending) where += std::string(" AND extension_pending = ") + (*f.extension_pending ? "1" : "0");
+  // The column holds the seconds asked for while a request waits (0 when none).
+  if (f.extension_pending) where += std::string(" AND extension_pending ") + (*f.extension_pending ? "> 0" : "= 0");
   if (f.from) where += " AND reported_at >= " + integer(f.from);
   if (f.to) where += " AND reported_at < " + integer(f.to);
   if (!f.text.empty()) where += " AND " + contains("description", text(f.text));

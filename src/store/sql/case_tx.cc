@@ -71,6 +71,8 @@ Result<int64_t> SqlCaseTx::InsertCase(Case& c, CaseEvent& event, const std::stri
                                     CasePlaceholders(Dialect::kSqlite) + ")";
   if (auto r = db_.Run(insert, CaseValues(c, ring_)); !r) return r.error();
   if (auto r = AppendEvent(event); !r) return r.error();
+  if (on_event_)
+    if (auto r = on_event_(event); !r) return r.error();
   if (!key.empty())
     if (auto r = db_.Run("INSERT INTO idempotency_keys(key, case_id) VALUES (?1, ?2)", {key, c.id}); !r)
       return r.error();
@@ -80,8 +82,12 @@ Result<int64_t> SqlCaseTx::InsertCase(Case& c, CaseEvent& event, const std::stri
 
 Result<int64_t> SqlCaseTx::ImportCase(Case& c, std::vector<CaseEvent>& events) {
   if (events.empty()) return Error::InvalidArgument("a case needs at least its report event", "events");
+  for (size_t i = 0; i < events.size(); ++i) events[i].seq = static_cast<int64_t>(i + 1);
   CaseEvent first = events.front();
+  EventHook hook = std::move(on_event_);  // a history import announces nothing
+  on_event_ = nullptr;
   auto id = InsertCase(c, first, "");
+  on_event_ = std::move(hook);
   if (!id) return id;
   for (size_t i = 0; i < events.size(); ++i) {
     events[i].case_id = *id;
@@ -103,6 +109,8 @@ Result<void> SqlCaseTx::UpdateCase(const Case& before, const Case& after, const 
   if (*changed != 1)
     return Error::Conflict("case " + std::to_string(before.id) + " changed meanwhile; try again", "version");
   if (auto r = AppendEvent(event); !r) return r;
+  if (on_event_)
+    if (auto r = on_event_(event); !r) return r;
   const StatKey kb = KeyOf(before), ka = KeyOf(after);
   const StatCounts fb = FactsOf(before), fa = FactsOf(after);
   if (kb == ka) {

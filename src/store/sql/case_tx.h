@@ -3,6 +3,8 @@
 // transaction. The engine's store opens and commits the transaction; this class only issues statements.
 #pragma once
 
+#include <functional>
+
 #include "security/personal_data.h"
 #include "store/case_store.h"
 #include "store/sql/sql.h"
@@ -16,6 +18,11 @@ class SqlCaseTx : public CaseTx {
   SqlCaseTx(Runner& db, const security::Keyring& ring) : db_(db), ring_(ring) {}
   SqlCaseTx(const SqlCaseTx&) = delete;
   SqlCaseTx& operator=(const SqlCaseTx&) = delete;
+
+  // Called with each event InsertCase and UpdateCase append (not ImportCase's), inside the transaction:
+  // PostgreSQL announces it to the other app nodes (NOTIFY, delivered at commit).
+  using EventHook = std::function<Result<void>(const CaseEvent&)>;
+  void OnEvent(EventHook hook) { on_event_ = std::move(hook); }
 
   // Stores the statistics counters the write changed; called once the write's function has succeeded.
   Result<void> FlushStats() { return stats_.Flush(db_); }
@@ -53,6 +60,7 @@ class SqlCaseTx : public CaseTx {
   Runner& db_;
   const security::Keyring& ring_;
   StatsAccumulator stats_;
+  EventHook on_event_;
 };
 
 }  // namespace civicgrid::store::sql

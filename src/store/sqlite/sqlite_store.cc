@@ -111,4 +111,11 @@ Result<std::vector<security::AuditRecord>> SqliteStore::ReadLatestAudit(int limi
   return sqlite::ReadLatestAudit(**db, limit);
 }
 
+Result<bool> SqliteStore::RunJobAlone(const std::string&, const std::function<void()>& fn) {
+  std::unique_lock lock(jobs_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return false;
+  fn();
+  return true;
+}
+
 }  // namespace civicgrid::store

@@ -56,6 +56,9 @@ class SqliteStore : public Store {
   Result<int64_t> ResealPersonalData(const std::function<void(int64_t)>& progress) override;
   Result<void> BeginBulkLoad(int64_t cache_bytes) override;
   Result<void> EndBulkLoad() override;
+  // One process serves a SQLite database: there are no other nodes' events to report.
+  Result<void> WatchCaseEvents(CaseEventFn) override { return {}; }
+  Result<bool> RunJobAlone(const std::string& job, const std::function<void()>& fn) override;
   Result<std::vector<security::AuditRecord>> ReadAudit(int64_t after_seq, int limit) override;
   Result<std::vector<security::AuditRecord>> ReadLatestAudit(int limit) override;
 
@@ -89,6 +92,7 @@ class SqliteStore : public Store {
   std::unique_ptr<sqlite::Writer> writer_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<sqlite::Db>> pool_;
+  std::mutex jobs_mu_;  // RunJobAlone: one job at a time in this process
 };
 
 }  // namespace civicgrid::store
