@@ -23,6 +23,7 @@
 #include "http/attachment_routes.h"
 #include "http/server.h"
 #include "support/http_client.h"
+#include "support/scoped_env.h"
 #include "support/test_guard.h"
 #include "support/temp_dir.h"
 
@@ -329,17 +330,7 @@ TEST_F(AttachmentStoreTest, ADamagedFileIsAnInternalError) {
   EXPECT_EQ(ReadFile(store.PathFor(a->id).string()), kPng);
 }
 
-// Sets an environment variable for the scope of one test.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
-  ~ScopedEnv() { ::unsetenv(name_); }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-};
+using testing::ScopedEnv;
 
 TEST(AttachmentConfig, DefaultsFileAndEnvironment) {
   testing::TempDir dir;

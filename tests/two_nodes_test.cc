@@ -13,11 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "app/accounts.h"
 #include "app/cases.h"
-#include "app/reference.h"
-#include "app/territory.h"
-#include "support/fixtures.h"
+#include "support/heating_world.h"
 #include "support/http_client.h"
 #include "support/serve_process.h"
 #include "support/temp_dir.h"
@@ -28,9 +25,7 @@ namespace civicgrid {
 namespace {
 
 namespace json = boost::json;
-using testing::FeatureCollection;
 using testing::HttpRequest;
-using testing::SquareFeature;
 
 class TwoNodes : public ::testing::Test {
  protected:
@@ -43,59 +38,16 @@ class TwoNodes : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(*s);
 
-    store::TerritoryChange c;
-    c.divisions = testing::LiuqingDivisions();
-    ASSERT_TRUE(store_->ApplyTerritory(c).ok());
-    auto g = app::ImportGrids(*store_, FeatureCollection({SquareFeature("371302004001001", 118.34, 35.04, 118.35, 35.05),
-                                                          SquareFeature("371302004001002", 118.35, 35.04, 118.36, 35.05)}));
-    ASSERT_TRUE(g.ok()) << g.error().message;
-    territory_ = std::make_unique<app::TerritoryService>(*store_);
-    ASSERT_TRUE(territory_->Refresh().ok());
-    reference_ = std::make_unique<app::ReferenceService>(*store_);
-    ASSERT_TRUE(reference_->Refresh().ok());
-    Unit center{0, "柳青街道网格化服务管理中心", UnitKind::kCommandCenter, "371302004", "", true};
-    ASSERT_TRUE(reference_->PutUnit(center).ok());
-    auto heating = reference_->PutUnit(Unit{0, "兰山区供热公司", UnitKind::kCompany, "371302", "", true});
-    ASSERT_TRUE(heating.ok()) << heating.error().message;
-    heating_ = heating->id;
-    Category major;
-    major.code = "01";
-    major.name = "供热";
-    major.acknowledge = {TimeLimitKind::kWorkingHours, 2};
-    major.handle = {TimeLimitKind::kWorkingDays, 2};
-    major.verify = {TimeLimitKind::kWorkingDays, 1};
-    major.level = Level::kCounty;
-    ASSERT_TRUE(reference_->PutCategory(major).ok());
-    Category minor = major;
-    minor.code = "0101";
-    minor.name = "暖气不热";
-    minor.parent = "01";
-    ASSERT_TRUE(reference_->PutCategory(minor).ok());
-    RoutingRule rule{0, "01", "371302", heating_, {}, ""};
-    ASSERT_TRUE(reference_->PutRoutingRule(rule).ok());
-
-    app::AccountOptions ao;
-    ao.password_cost = app::PasswordCost::kMinimal;
-    accounts_ = std::make_unique<app::AccountService>(*store_, ao, [] { return Now(); });
-    for (auto [name, grant] : std::map<std::string, std::string>{{"operator", "operator@371302"},
-                                                                 {"unit_staff", "unit_staff#" + std::to_string(heating_)}}) {
-      auto gr = ParseGrant(grant);
-      ASSERT_TRUE(gr.ok());
-      ASSERT_TRUE(accounts_->AddUser(app::NewUser{name, name, "password of " + name, {*gr}}, {"test", ""}).ok());
-    }
-  }
-
-  static Timestamp Now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    testing::BuildHeatingWorld(*store_, world_);  // fatal failures end the test after SetUp
   }
 
   // `n` heating cases reported, accepted and dispatched 30 days ago (their handle deadline long past),
   // written in-process with a clock in the past.
   std::vector<int64_t> DispatchedLongAgo(int n) {
-    const Timestamp then = Now() - 30 * 86400;
-    app::CaseService cases(*store_, *territory_, *reference_, nullptr, [then] { return then; });
+    const Timestamp then = testing::NowSeconds() - 30 * 86400;
+    app::CaseService cases(*store_, *world_.territory, *world_.reference, nullptr, [then] { return then; });
     std::vector<int64_t> ids;
-    auto principal = accounts_->Authenticate(Token(0, "operator"));
+    auto principal = world_.accounts->Authenticate(Token(0, "operator"));
     EXPECT_TRUE(principal.ok());
     if (!principal.ok()) return {};
     const app::Caller op{*principal, ""};
@@ -135,7 +87,7 @@ class TwoNodes : public ::testing::Test {
     auto& t = tokens_[{node, user}];
     if (!t.empty()) return t;
     if (nodes_.empty()) {  // before the nodes start: in-process
-      auto login = accounts_->Login(user, "password of " + user, "127.0.0.1:1");
+      auto login = world_.accounts->Login(user, "password of " + user, "127.0.0.1:1");
       EXPECT_TRUE(login.ok());
       return t = login.ok() ? login->token : "";
     }
@@ -166,10 +118,7 @@ class TwoNodes : public ::testing::Test {
   testing::TempDir dir_;
   std::string url_, key_file_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<app::TerritoryService> territory_;
-  std::unique_ptr<app::ReferenceService> reference_;
-  std::unique_ptr<app::AccountService> accounts_;
-  int64_t heating_ = 0;
+  testing::HeatingWorld world_;
   std::map<std::pair<int, std::string>, std::string> tokens_;
   std::vector<std::unique_ptr<testing::ServeProcess>> nodes_;
 };

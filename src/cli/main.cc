@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", threads, "I/O threads, 0 = one per core (env CIVICGRID_THREADS)")
       ->check(CLI::Range(0, 256));
   serve->add_option("--web-root", web_root, "directory of the built web UI (env CIVICGRID_WEB_ROOT)");
+  std::string trusted_proxies;
+  serve->add_option("--trusted-proxies", trusted_proxies,
+                    "comma-separated IP addresses of reverse proxies whose X-Forwarded-For names the client "
+                    "(default none; env CIVICGRID_TRUSTED_PROXIES)");
   cli::ServeArgs serve_args;
   int overdue_seconds = 30;
   serve->add_option("--overdue-interval", overdue_seconds, "seconds between runs of the overdue job (default 30)")
@@ -189,6 +193,7 @@ int main(int argc, char** argv) {
   if (!key_file.empty()) config->key_file = key_file;
   if (!listen.empty()) config->listen = listen;
   if (!web_root.empty()) config->web_root = web_root;
+  if (!trusted_proxies.empty()) config->trusted_proxies = SplitAddressList(trusted_proxies);
   if (threads >= 0) config->threads = threads;
   if (!log_level.empty()) config->log_level = log_level;
   if (!log_format.empty()) config->log_format = log_format;

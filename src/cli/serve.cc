@@ -13,6 +13,7 @@
 #include "app/reference.h"
 #include "app/territory.h"
 #include "cli/commands.h"
+#include "common/client_ip.h"
 #include "common/log.h"
 #include "http/api.h"
 #include "http/auth_routes.h"
@@ -27,6 +28,8 @@ namespace civicgrid::cli {
 int Serve(const Config& config, const ServeArgs& args) {
   auto listen = ParseListen(config.listen);
   if (!listen) return Fail(listen.error().message);
+  auto trusted_proxies = TrustedProxies::Parse(config.trusted_proxies);
+  if (!trusted_proxies) return Fail(trusted_proxies.error().message);
   auto store = store::OpenStore(config.db, KeyFileOf(config));
   if (!store) return Fail(store.error().message);
 
@@ -94,6 +97,7 @@ int Serve(const Config& config, const ServeArgs& args) {
   options.threads = static_cast<unsigned>(config.threads);
   if (!config.web_root.empty() && std::filesystem::is_directory(config.web_root)) options.static_root = config.web_root;
   options.handle_signals = true;
+  options.trusted_proxies = std::move(*trusted_proxies);  // X-Forwarded-For of these names the client
   // A photo upload: the image plus multipart framing, over a slow mobile link.
   options.max_body_bytes = std::max<std::size_t>(options.max_body_bytes, config.attachment_max_bytes + 64 * 1024);
   options.read_timeout = std::max(options.read_timeout, std::chrono::milliseconds(120000));

@@ -7,6 +7,8 @@
 
 #include <toml++/toml.h>
 
+#include "common/client_ip.h"
+
 namespace civicgrid {
 namespace {
 
@@ -42,6 +44,21 @@ Result<Config> LoadConfig(const std::string& path_arg) {
       c.listen = t["server"]["listen"].value_or(c.listen);
       c.threads = t["server"]["threads"].value_or(c.threads);
       c.web_root = t["server"]["web_root"].value_or(c.web_root);
+      if (auto node = t["server"]["trusted_proxies"]) {
+        const toml::array* list = node.as_array();
+        if (!list)
+          return Error::InvalidArgument("[server] trusted_proxies in '" + path + "' must be a list of IP addresses",
+                                        "trusted_proxies");
+        c.trusted_proxies.clear();
+        for (const toml::node& item : *list) {
+          auto text = item.value<std::string>();
+          if (!item.is_string() || !text)
+            return Error::InvalidArgument(
+                "[server] trusted_proxies in '" + path + "' must be a list of IP addresses (strings)",
+                "trusted_proxies");
+          c.trusted_proxies.push_back(*text);
+        }
+      }
       c.db = t["database"]["url"].value_or(c.db);
       c.log_level = t["log"]["level"].value_or(c.log_level);
       c.log_format = t["log"]["format"].value_or(c.log_format);
@@ -64,6 +81,8 @@ Result<Config> LoadConfig(const std::string& path_arg) {
   }
   FromEnv("CIVICGRID_LISTEN", c.listen);
   FromEnv("CIVICGRID_WEB_ROOT", c.web_root);
+  if (const char* v = std::getenv("CIVICGRID_TRUSTED_PROXIES"); v && *v) c.trusted_proxies = SplitAddressList(v);
+  if (auto t = TrustedProxies::Parse(c.trusted_proxies); !t) return t.error();
   FromEnv("CIVICGRID_DB", c.db);
   FromEnv("CIVICGRID_LOG_LEVEL", c.log_level);
   FromEnv("CIVICGRID_LOG_FORMAT", c.log_format);
@@ -120,6 +139,20 @@ std::string KeyFileOf(const Config& config) {
   std::string db = config.db;
   if (db.rfind("sqlite:", 0) == 0) db = db.substr(7);
   return db + ".key";
+}
+
+std::vector<std::string> SplitAddressList(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string item = list.substr(start, comma - start);
+    const size_t first = item.find_first_not_of(" \t");
+    if (first != std::string::npos) out.push_back(item.substr(first, item.find_last_not_of(" \t") - first + 1));
+    start = comma + 1;
+  }
+  return out;
 }
 
 Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen) {

@@ -2,6 +2,9 @@
 // command-line flags (each overriding the one before).
 //
 //   [server]   listen = "127.0.0.1:8080"   threads = 0 (= cores)   web_root = "web/dist"
+//              trusted_proxies = [] (IP addresses of reverse proxies, e.g. ["127.0.0.1"]: a request from
+//              one of them is the client's named in X-Forwarded-For, its right-most address that is not
+//              itself a trusted proxy; for rate limits, login throttling and audit records)
 //   [database] url = "var/civicgrid.db"     (a SQLite path, "sqlite:PATH", or "postgresql://…")
 //   [log]      level = "info"               format = "json" | "text"
 //   [attachments] dir = "var/attachments"   max_bytes = 10485760 (1 to 1 GiB)
@@ -11,13 +14,14 @@
 //              from the public resident page, with a burst of as many)
 //
 // Environment: CIVICGRID_CONFIG (the file), CIVICGRID_LISTEN, CIVICGRID_THREADS, CIVICGRID_WEB_ROOT,
-// CIVICGRID_DB, CIVICGRID_LOG_LEVEL, CIVICGRID_LOG_FORMAT, CIVICGRID_ATTACHMENTS_DIR,
+// CIVICGRID_TRUSTED_PROXIES (comma-separated), CIVICGRID_DB, CIVICGRID_LOG_LEVEL, CIVICGRID_LOG_FORMAT, CIVICGRID_ATTACHMENTS_DIR,
 // CIVICGRID_ATTACHMENT_MAX_BYTES, CIVICGRID_KEY_FILE, CIVICGRID_PASSWORD_COST, CIVICGRID_SESSION_HOURS,
 // CIVICGRID_PUBLIC_WRITES_PER_HOUR.
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -27,6 +31,7 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   int threads = 0;
   std::string web_root = "web/dist";
+  std::vector<std::string> trusted_proxies;             // reverse proxies whose X-Forwarded-For is believed
   std::string db = "var/civicgrid.db";
   std::string log_level = "info";
   std::string log_format = "json";
@@ -48,6 +53,10 @@ inline constexpr std::size_t kMaxAttachmentMaxBytes = std::size_t{1} << 30;
 // Reads `path` (if empty: $CIVICGRID_CONFIG, else ./civicgrid.toml when it exists, else nothing) over
 // the defaults, then applies the environment. A named file that is missing or malformed is an error.
 Result<Config> LoadConfig(const std::string& path);
+
+// The addresses of a comma-separated list ("10.0.0.1, 10.0.0.2" → both; blanks and empty entries dropped),
+// as CIVICGRID_TRUSTED_PROXIES and `serve --trusted-proxies` take them.
+std::vector<std::string> SplitAddressList(const std::string& list);
 
 // Splits "HOST:PORT" (IPv6 as "[::1]:8080"); fails naming the field "listen".
 Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen);

@@ -40,7 +40,7 @@ struct Request {
   std::map<std::string, std::string> params;       // {name} path parameters, filled by the Router
   std::map<std::string, std::string> headers;      // lower-case name → value
   std::string body;
-  std::string remote;                              // peer "ip:port"
+  std::string remote;  // peer "ip:port", or behind a trusted proxy the client's "ip" (ServerOptions)
   std::string id;                                  // request id, echoed as X-Request-Id
   std::string route;                               // matched route name ("" until routed)
   std::shared_ptr<const Principal> principal;      // who is asking (set by the router's guard), or null

@@ -544,7 +544,11 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
     if (!ec) {
       version = message.version();
       keep_alive = message.keep_alive();
-      if (auto converted = FromBeast(message, request); !converted) {
+      auto converted = FromBeast(message, request);
+      // Behind a trusted reverse proxy the client is the one it names, for everything downstream.
+      if (converted)
+        request.remote = ClientAddress(conn->remote, request.Header("x-forwarded-for"), options.trusted_proxies);
+      if (!converted) {
         response = JsonError(400, converted.error());
         keep_alive = false;
       } else if (const WebSocketRoute* ws_route = FindWebSocket(message, request)) {

@@ -34,6 +34,7 @@
 #include <memory>
 #include <string>
 
+#include "common/client_ip.h"
 #include "core/result.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -54,6 +55,9 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_timeout{10000};  // Stop(): how long in-flight requests may take
   bool handle_signals = false;                    // SIGINT/SIGTERM trigger a graceful stop
   bool log_requests = true;                       // one "http.request" info event per request
+  // Reverse proxies whose X-Forwarded-For names the client: a request from one of them gets as its
+  // Request::remote the client address ClientAddress() finds (no port); others keep their peer "ip:port".
+  TrustedProxies trusted_proxies;
 };
 
 // An upgraded connection: a Beast WebSocket stream over the connection's TCP stream, whose executor

@@ -15,8 +15,18 @@ namespace asio = boost::asio;
 
 HttpReply HttpRequest(unsigned short port, const std::string& method, const std::string& target,
                       const std::string& body, const std::map<std::string, std::string>& headers) {
+  return HttpRequestFrom("", port, method, target, body, headers);
+}
+
+HttpReply HttpRequestFrom(const std::string& source, unsigned short port, const std::string& method,
+                          const std::string& target, const std::string& body,
+                          const std::map<std::string, std::string>& headers) {
   asio::io_context ioc;
   asio::ip::tcp::socket socket(ioc);
+  if (!source.empty()) {
+    socket.open(asio::ip::tcp::v4());
+    socket.bind(asio::ip::tcp::endpoint(asio::ip::make_address(source), 0));
+  }
   socket.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "127.0.0.1");
