@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark suite behind `make bench` (docs/performance.md): builds the province database if absent,
 # starts a throwaway PostgreSQL/PostGIS for the peers, runs every figure beside its peer, and rewrites the
-# benchmark section of docs/performance.md from the results of this one run.
+# benchmark section of docs/performance.md from the results of this one run (with --only: only the
+# sections of the parts run; the others stay as the page has them).
 #
 # Usage: scripts/bench.sh [--quick] [--db PATH] [--cases-per-year N] [--only PART ...] [--no-page]
 #   --quick     small sizes and single runs: checks that the suite works (seconds to minutes), page untouched
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --cases-per-year) cases_per_year=$2; shift ;;
     --only) only+=("$2"); shift ;;
     --no-page) page=0 ;;
-    --help|-h) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --help|-h) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$1' (see scripts/bench.sh --help)" >&2; exit 2 ;;
   esac
   shift
