@@ -15,7 +15,8 @@ using testing::Civicgrid;
 TEST(Cli, HelpOnEveryCommand) {
   for (const char* cmd : {"", "serve", "demo", "demo build", "grids", "grids import", "grids export", "locate", "user",
                           "user add", "user list", "user disable", "apikey", "apikey add", "apikey list",
-                          "apikey revoke", "keys", "keys rotate", "audit", "audit verify", "audit tail"}) {
+                          "apikey revoke", "keys", "keys rotate", "audit", "audit verify", "audit tail", "db", "db copy",
+                          "db checksums", "backup", "restore"}) {
     auto r = Civicgrid(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.output;
     EXPECT_NE(r.output.find("Usage"), std::string::npos) << cmd;

@@ -1,47 +1,49 @@
 // civicgrid audit verify | audit tail
 //
-// Both read the SQLite database file directly (not through the store), in one read transaction, so that
-// they see one consistent state of the log while a server goes on appending to it.
+// Both read the database directly (not through the store), in one read snapshot, so that they see one
+// consistent state of the log while servers go on appending to it.
 #include <cctype>
 #include <cstdio>
-#include <filesystem>
 
 #include <boost/json.hpp>
 
 #include "cli/commands.h"
 #include "core/case.h"
 #include "security/audit_chain.h"
-#include "store/sqlite/db.h"
-#include "store/sqlite/sqlite_audit.h"
+#include "store/database.h"
+#include "store/sql/audit.h"
 
 namespace civicgrid::cli {
 namespace {
 
-namespace sqlite = store::sqlite;
-
 constexpr int kPage = 10000;                // records read per query
 constexpr int64_t kProgressEvery = 100000;  // records between progress lines
 
-// Opens the database file named by config.db ("PATH" or "sqlite:PATH") if it exists and holds the audit
-// log; answers nullptr after printing why not.
-std::unique_ptr<sqlite::Db> OpenAuditDb(const Config& config) {
-  const std::string file = config.db.rfind("sqlite:", 0) == 0 ? config.db.substr(7) : config.db;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) {
-    Fail("no database file at '" + file + "'");
-    return nullptr;
-  }
-  auto db = sqlite::Db::Open(file);
+// Connects to the database of config.db if it exists and holds the audit log, inside a read snapshot;
+// answers nullptr after printing why not.
+std::unique_ptr<store::sql::Runner> OpenAuditDb(const Config& config) {
+  auto db = store::ConnectDatabase(config.db);
   if (!db) {
     Fail(db.error().message);
     return nullptr;
   }
-  sqlite::Stmt s((*db)->handle(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'");
-  if (!s.ok() || !s.Step()) {
-    Fail(s.error().empty() ? "the database '" + file +
-                                 "' has no audit log yet (it is added by schema migration 3, when a server or "
-                                 "command of this version opens the store)"
-                           : "sqlite: " + s.error());
+  bool found = false;
+  const char* sql = (*db)->dialect() == store::sql::Dialect::kPostgres
+                        ? "SELECT 1 WHERE to_regclass('audit_log') IS NOT NULL"
+                        : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'";
+  auto r = (*db)->RunOnce(sql, {}, [&](const store::sql::RowReader&) { found = true; });
+  if (!r) {
+    Fail(r.error().message);
+    return nullptr;
+  }
+  if (!found) {
+    Fail("the database '" + config.db +
+         "' has no audit log yet (it is added by schema migration 3, when a server or command of this version "
+         "opens the store)");
+    return nullptr;
+  }
+  if (auto b = store::BeginSnapshot(**db); !b) {  // one snapshot for every page
+    Fail(b.error().message);
     return nullptr;
   }
   return std::move(*db);
@@ -89,12 +91,11 @@ int AuditVerify(const Config& config, const AuditVerifyArgs& args) {
   }
   auto db = OpenAuditDb(config);
   if (!db) return 1;
-  if (auto r = db->Exec("BEGIN"); !r) return Fail(r.error().message);  // one snapshot for every page
 
   security::AuditVerifier verifier(anchor);
   int64_t after = 0, next_progress = kProgressEvery;
   for (bool more = true; more;) {
-    auto page = sqlite::ReadAudit(*db, after, kPage);
+    auto page = store::sql::ReadAudit(*db, after, kPage);
     if (!page) return Fail("cannot read the audit log: " + page.error().message);
     for (const auto& r : *page)
       if (!verifier.Add(r)) break;
@@ -105,7 +106,7 @@ int AuditVerify(const Config& config, const AuditVerifyArgs& args) {
       next_progress = (verifier.count() / kProgressEvery + 1) * kProgressEvery;
     }
   }
-  (void)db->Exec("COMMIT");
+  store::Rollback(*db);  // read only
 
   if (auto b = verifier.Finish()) {
     std::printf("audit log: chain broken at record %lld: %s\n", static_cast<long long>(b->seq), b->reason.c_str());
@@ -122,7 +123,7 @@ int AuditVerify(const Config& config, const AuditVerifyArgs& args) {
 int AuditTail(const Config& config, const AuditTailArgs& args) {
   auto db = OpenAuditDb(config);
   if (!db) return 1;
-  auto records = sqlite::ReadLatestAudit(*db, args.limit);
+  auto records = store::sql::ReadLatestAudit(*db, args.limit);
   if (!records) return Fail("cannot read the audit log: " + records.error().message);
   for (const auto& r : *records) std::printf("%s\n", boost::json::serialize(RecordJson(r)).c_str());
   return 0;

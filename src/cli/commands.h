@@ -83,6 +83,31 @@ int ApiKeyRevoke(const Config& config, const std::string& name);
 // `keys rotate`: adds a key to the keyring, re-seals all personal data with it, drops the old keys.
 int KeysRotate(const Config& config);
 
+// `db copy`: every table of one database into a new one (store/copy.h), e.g. from SQLite to PostgreSQL,
+// sharing the source's keyring with the target; prints each table's rows and checksum, equal on both sides.
+struct DbCopyArgs {
+  std::string from, to;                   // database URLs ("sqlite:PATH", a path, "postgresql://…")
+  std::string from_key_file, to_key_file; // "" = the SQLite file + ".key" (required for PostgreSQL)
+};
+int DbCopy(const DbCopyArgs& args);
+
+// `db checksums`: each table's row count and checksum (to compare two databases, e.g. after a copy).
+int DbChecksums(const Config& config);
+
+// `backup`: a backup file of the database while it serves (store/backup.h).
+struct BackupArgs {
+  std::string to;
+};
+int Backup(const Config& config, const BackupArgs& args);
+
+// `restore`: a backup file into the database (servers stopped); then opens it and reads its newest case
+// with the keyring, to show that the keyring opens it.
+struct RestoreArgs {
+  std::string from;
+  bool force = false;  // SQLite: replace an existing database file
+};
+int Restore(const Config& config, const RestoreArgs& args);
+
 // Prints "civicgrid: <message>" to stderr and answers 1.
 int Fail(const std::string& message);
 

@@ -151,6 +151,36 @@ int main(int argc, char** argv) {
       "rotate", "Add a new key, re-seal every reporter name and phone with it, then drop the old keys (stop the "
                 "server first: it holds the old keyring)");
 
+  auto* dbcmd = app.add_subcommand("db", "Whole databases: copy one into another, checksums of their tables");
+  dbcmd->require_subcommand(1);
+  dbcmd->fallthrough();
+  cli::DbCopyArgs copy_args;
+  auto* db_copy = dbcmd->add_subcommand(
+      "copy", "Copy every table of a database into a new one (e.g. SQLite to PostgreSQL) in one transaction, checking "
+              "each table's row count and checksum on both sides; the source may keep serving");
+  db_copy->add_option("--from", copy_args.from, "the source: sqlite:PATH, a path or postgresql://…")->required();
+  db_copy->add_option("--to", copy_args.to, "the target, empty: postgresql://… (an empty schema) or a new SQLite file")
+      ->required();
+  db_copy->add_option("--from-key-file", copy_args.from_key_file,
+                      "the source's keyring (default: the SQLite file + .key)");
+  db_copy->add_option("--to-key-file", copy_args.to_key_file,
+                      "the target's keyring: a copy of the source's is written there if absent (default: --key-file, "
+                      "else the SQLite file + .key)");
+  auto* db_checksums = dbcmd->add_subcommand(
+      "checksums", "Print each table's row count and SHA-256 of its rows (--db), to compare two databases");
+
+  auto* backup = app.add_subcommand(
+      "backup", "Write a backup of --db while it serves (SQLite: online backup; PostgreSQL: pg_dump). The keyring "
+                "is not in it: keep the keyring file apart");
+  cli::BackupArgs backup_args;
+  backup->add_option("--to", backup_args.to, "the backup file (written beside, then renamed into place)")->required();
+  auto* restore = app.add_subcommand(
+      "restore", "Restore a backup into --db (stop its servers first); the keyring the backup was made with must be "
+                 "in place (--key-file)");
+  cli::RestoreArgs restore_args;
+  restore->add_option("--from", restore_args.from, "the backup file")->required();
+  restore->add_flag("--force", restore_args.force, "SQLite: replace an existing database file");
+
   CLI11_PARSE(app, argc, argv);
 
   auto config = LoadConfig(config_path);
@@ -178,5 +208,12 @@ int main(int argc, char** argv) {
   if (*apikey_list) return cli::ApiKeyList(*config);
   if (*apikey_revoke) return cli::ApiKeyRevoke(*config, revoke_name);
   if (*keys_rotate) return cli::KeysRotate(*config);
+  if (*db_copy) {
+    if (copy_args.to_key_file.empty()) copy_args.to_key_file = config->key_file;
+    return cli::DbCopy(copy_args);
+  }
+  if (*db_checksums) return cli::DbChecksums(*config);
+  if (*backup) return cli::Backup(*config, backup_args);
+  if (*restore) return cli::Restore(*config, restore_args);
   return 2;
 }

@@ -32,6 +32,15 @@ class Row : public sql::RowReader {
   }
   double Real(int col) const override { return IsNull(col) ? 0.0 : std::strtod(PQgetvalue(res_, row_, col), nullptr); }
   bool IsNull(int col) const override { return PQgetisnull(res_, row_, col) != 0; }
+  sql::Value At(int col) const override {
+    if (IsNull(col)) return std::monostate{};
+    switch (PQftype(res_, col)) {  // type OIDs of pg_type.dat
+      case 16: case 20: case 21: case 23: return Int(col);  // bool, int8, int2, int4
+      case 700: case 701: case 1700: return Real(col);      // float4, float8, numeric
+      case 17: return sql::Bytes{Blob(col)};                 // bytea
+      default: return Text(col);
+    }
+  }
 
  private:
   PGresult* res_;

@@ -32,6 +32,9 @@ class RowReader {
   virtual int64_t Int(int col) const = 0;
   virtual double Real(int col) const = 0;
   virtual bool IsNull(int col) const = 0;
+  // The value with the type the engine stored it with: NULL, an integer (booleans as 0/1), a real, text
+  // or bytes (BLOB/bytea). For copying and comparing rows whatever their columns.
+  virtual Value At(int col) const = 0;
 };
 
 enum class Dialect { kSqlite, kPostgres };

@@ -99,6 +99,16 @@ int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 double Stmt::Real(int col) const { return sqlite3_column_double(stmt_, col); }
 bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
+sql::Value Stmt::At(int col) const {
+  switch (sqlite3_column_type(stmt_, col)) {
+    case SQLITE_INTEGER: return Int(col);
+    case SQLITE_FLOAT: return Real(col);
+    case SQLITE_TEXT: return Text(col);
+    case SQLITE_BLOB: return sql::Bytes{Blob(col)};
+    default: return std::monostate{};
+  }
+}
+
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   sqlite3* h = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -45,6 +45,7 @@ class Stmt : public sql::RowReader {
   int64_t Int(int col) const override;
   double Real(int col) const override;
   bool IsNull(int col) const override;
+  sql::Value At(int col) const override;
 
  private:
   sqlite3* db_;
