@@ -96,8 +96,8 @@ t0=$(date +%s.%N)
 if "$bin" db copy --help 2>/dev/null | grep -q -- '--from'; then
   how="db copy"
   say "copying $db into PostgreSQL (schema engines): civicgrid db copy"
-  "$bin" --log-format text db copy --from "sqlite:$db" --to "$pg" --key-file "$key"
-  load_command="civicgrid db copy --from sqlite:$db --to postgresql://…/schema engines --key-file F"
+  "$bin" --log-format text db copy --from "sqlite:$db" --to "$pg" --to-key-file "$key"
+  load_command="civicgrid db copy --from sqlite:$db --to postgresql://…/schema engines --to-key-file F"
 else
   how="demo build"
   say "filling PostgreSQL (schema engines) with the same demo build (civicgrid db copy is not in this build)"
