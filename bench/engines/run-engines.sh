@@ -47,14 +47,12 @@ if [ -z "$cases_per_year" ]; then cases_per_year=1000000; [ "$quick" -eq 1 ] && 
 q=(); [ "$quick" -eq 1 ] && q=(--quick)
 mkdir -p "$(dirname "$db")"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/engines.XXXXXX")
 pg_base=""
 cleanup() {
   if [ -n "$pg_base" ]; then
     psql "$pg_base" -qc "DROP SCHEMA IF EXISTS engines CASCADE" >/dev/null 2>&1 || true
     "$root/scripts/pg-temp.sh" stop "$pgdir"
   fi
-  rm -rf "$work"
 }
 trap cleanup EXIT
 record() {  # figure, subject, metric, value, command, extra (a JSON object)
