@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # The benchmark suite behind `make bench` (docs/performance.md): builds the province database if absent,
 # starts a throwaway PostgreSQL/PostGIS for the peers, runs every figure beside its peer, and rewrites the
-# benchmark section of docs/performance.md from the results of this one run.
+# benchmark section of docs/performance.md from the results of this one run (with --only: only the
+# sections of the parts run; the others stay as the page has them).
 #
 # Usage: scripts/bench.sh [--quick] [--db PATH] [--cases-per-year N] [--only PART ...] [--no-page]
 #   --quick     small sizes and single runs: checks that the suite works (seconds to minutes), page untouched
 #   --db PATH   the province database (default var/bench/province.db; built by
 #               `civicgrid demo build --scale province` when absent)
 #   --cases-per-year N  the history of a database built here (default 10,000,000; --quick 200,000)
-#   --only      run only these parts: footprint locate store live intake (repeatable)
+#   --only      run only these parts: footprint locate store live intake engines (repeatable); the page
+#               keeps the sections of the parts not run (bench/render.mjs --partial)
 #   --no-page   leave docs/performance.md as it is (results stay in build/bench/results/)
+# The part engines (bench/engines/run-engines.sh) uses a database of its own (var/bench/engines.db, about
+# 1 M cases, built when absent) and PostgreSQL; the others use the province database.
 # Expects `make build-bench` to have run (make bench does both). Environment: BENCH_DIR (default build/bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +31,7 @@ while [ $# -gt 0 ]; do
     --cases-per-year) cases_per_year=$2; shift ;;
     --only) only+=("$2"); shift ;;
     --no-page) page=0 ;;
-    --help|-h) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --help|-h) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$1' (see scripts/bench.sh --help)" >&2; exit 2 ;;
   esac
   shift
@@ -48,8 +52,12 @@ record() {
   printf '{"figure":"%s","subject":"%s","metric":"%s","values":[%s],"command":"%s"}\n' "$1" "$2" "$3" "$4" "$5" >>"$results"
 }
 
+# The parts that use the province database.
+province=0
+for part in footprint locate store live intake; do wants "$part" && province=1; done
+
 # --- the province database ---
-if [ ! -f "$db" ]; then
+if [ "$province" -eq 1 ] && [ ! -f "$db" ]; then
   say "building the province database $db (about 110,000 grids, 10 million cases; takes a while)"
   extra=()
   if [ "$quick" -eq 1 ]; then extra=(--cases-per-year 200000); fi
@@ -60,14 +68,18 @@ if [ ! -f "$db" ]; then
   build_seconds=$(awk "BEGIN {printf \"%.1f\", $t1 - $t0}")
   echo "$build_seconds" >"$db.build-seconds"
 fi
-db_bytes=$(stat -c %s "$db")
-db_cases=$(sqlite3 "file:$db?mode=ro" 'SELECT count(*) FROM cases')
-db_grids=$(sqlite3 "file:$db?mode=ro" 'SELECT count(*) FROM grids')
-if [ -f "$db.build-seconds" ]; then
-  record footprint.build civicgrid seconds "$(cat "$db.build-seconds")" "civicgrid --db $db demo build --scale province"
+db_about=""
+if [ "$province" -eq 1 ]; then
+  db_bytes=$(stat -c %s "$db")
+  db_cases=$(sqlite3 "file:$db?mode=ro" 'SELECT count(*) FROM cases')
+  db_grids=$(sqlite3 "file:$db?mode=ro" 'SELECT count(*) FROM grids')
+  if [ -f "$db.build-seconds" ] && wants footprint; then
+    record footprint.build civicgrid seconds "$(cat "$db.build-seconds")" "civicgrid --db $db demo build --scale province"
+  fi
+  wants footprint && record footprint.database civicgrid gb "$(awk "BEGIN {printf \"%.2f\", $db_bytes / 1e9}")" "stat -c %s $db"
+  db_about="$(printf "%'d" "$db_grids") grids, $(printf "%'d" "$db_cases") cases, $((db_bytes / 1000000)) MB ($db)"
+  say "database: $db, $(printf "%'d" "$db_grids") grids, $(printf "%'d" "$db_cases") cases, $((db_bytes / 1000000)) MB"
 fi
-record footprint.database civicgrid gb "$(awk "BEGIN {printf \"%.2f\", $db_bytes / 1e9}")" "stat -c %s $db"
-say "database: $db, $(printf "%'d" "$db_grids") grids, $(printf "%'d" "$db_cases") cases, $((db_bytes / 1000000)) MB"
 
 # --- PostgreSQL for the peers ---
 pgdir=$dir/pg
@@ -132,6 +144,10 @@ fi
 if wants intake; then
   run_part intake bench/http/run-intake.sh --bin "$bin" --db "$db" --out "$results" "${q[@]}"
 fi
+# Engines: its own database, and its own throwaway PostgreSQL (started and stopped by the part).
+if wants engines; then
+  run_part engines bench/engines/run-engines.sh --bin "$bin" --out "$results" "${q[@]}"
+fi
 suite_seconds=$(( $(date +%s) - suite_started ))
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 say "suite: $suite_seconds s, results in $results"
@@ -143,10 +159,11 @@ os="$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
 cat >"$machine" <<EOF
 {"command":"$invocation","date":"$(date -u +%Y-%m-%dT%H:%MZ)","commit":"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)",
  "load":"$load_before at the start, $load_after at the end (1, 5, 15 min)","nproc":"$(nproc)","cpu":"$cpu","memory":"$mem","os":"$os","suite_seconds":"$suite_seconds",
- "db":"$(printf "%'d" "$db_grids") grids, $(printf "%'d" "$db_cases") cases, $((db_bytes / 1000000)) MB ($db)"}
+ "db":"$db_about"}
 EOF
+partial=(); [ ${#only[@]} -gt 0 ] && partial=(--partial)
 if [ "$page" -eq 1 ]; then
-  node bench/render.mjs --results "$results" --machine "$machine" --page docs/performance.md
+  node bench/render.mjs --results "$results" --machine "$machine" --page docs/performance.md "${partial[@]}"
 else
   node bench/render.mjs --results "$results" --machine "$machine" >"$results_dir/$stamp.md"
   say "section written to $results_dir/$stamp.md (docs/performance.md untouched)"

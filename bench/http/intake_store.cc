@@ -9,6 +9,7 @@
 //
 //   bench_intake_store --db COPY.db --out results.jsonl [--cases N] [--submitters K] [--runs R] [--quick]
 //   bench_intake_store --db DB --write-points FILE [--points N]   (the points intake.lua sends; reads only)
+// --db also takes a PostgreSQL URI, with --key-file naming its keyring (as `civicgrid --db … --key-file …`).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include <random>
 #include <thread>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 
@@ -36,7 +38,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Options {
-  std::string db, out;
+  std::string db, key_file, out;
   size_t cases = 20000;
   unsigned submitters = 64;
   int runs = 3;
@@ -67,8 +69,29 @@ double CpuSeconds() {
   return s(u.ru_utime) + s(u.ru_stime);
 }
 
-// Counts rows with a plain read connection of its own (independent of the store under test).
-Result<int64_t> CountRows(const std::string& db, const std::string& sql) {
+// Counts rows of a PostgreSQL database with a connection of its own.
+Result<int64_t> CountPostgresRows(const std::string& uri, const std::string& sql) {
+  PGconn* conn = PQconnectdb(uri.c_str());
+  int64_t n = -1;
+  std::string err;
+  if (PQstatus(conn) == CONNECTION_OK) {
+    PGresult* r = PQexec(conn, sql.c_str());
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) n = std::stoll(PQgetvalue(r, 0, 0));
+    else err = PQerrorMessage(conn);
+    PQclear(r);
+  } else {
+    err = PQerrorMessage(conn);
+  }
+  PQfinish(conn);
+  if (n < 0) return Error::Internal("cannot count (" + sql + "): " + err);
+  return n;
+}
+
+// Counts rows with a plain read connection of its own (independent of the store under test): `db` is a
+// SQLite path (or sqlite:PATH) or a PostgreSQL URI.
+Result<int64_t> CountRows(const std::string& db_url, const std::string& sql) {
+  if (store::IsPostgresUrl(db_url)) return CountPostgresRows(db_url, sql);
+  const std::string db = db_url.rfind("sqlite:", 0) == 0 ? db_url.substr(7) : db_url;
   sqlite3* h = nullptr;
   if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     sqlite3_close(h);
@@ -152,7 +175,7 @@ int WritePoints(const app::TerritorySnapshot& territory, const Options& o, std::
 }
 
 int Run(const Options& o, const std::string& command) {
-  auto opened = store::OpenStore(o.db);
+  auto opened = store::OpenStore(o.db, o.key_file);
   if (!opened) {
     std::cerr << "bench_intake_store: " << opened.error().message << "\n";
     return 1;
@@ -222,7 +245,8 @@ int Run(const Options& o, const std::string& command) {
     cpu.push_back(std::round(r->cpu_us_per_case * 10) / 10);
   }
   rate.extra = {{"cases_per_run", o.cases}, {"submitters", o.submitters}, {"mean_group", groups},
-                {"commits", commits}, {"cpu_us_per_case", cpu}, {"durable", "WAL, synchronous=FULL"}};
+                {"commits", commits}, {"cpu_us_per_case", cpu},
+                {"durable", store::IsPostgresUrl(o.db) ? "PostgreSQL, synchronous_commit=on" : "WAL, synchronous=FULL"}};
   if (o.out.empty()) return 0;
   return AppendRecords(o.out, {rate, p50, p99}, command) ? 0 : 1;
 }
@@ -234,7 +258,9 @@ int main(int argc, char** argv) {
   civicgrid::bench::Options o;
   CLI::App app{"Storage ceiling of the intake figure: reported cases written through the store's group-commit "
                "writer from concurrent submitters, durably, without HTTP. Writes into --db: use a copy."};
-  app.add_option("--db", o.db, "civicgrid SQLite database (written to: use a copy)")->required();
+  app.add_option("--db", o.db, "civicgrid database: a SQLite path or a PostgreSQL URI (written to: use a copy)")
+      ->required();
+  app.add_option("--key-file", o.key_file, "the keyring of --db (default: the SQLite path + .key; PostgreSQL needs one)");
   app.add_option("--out", o.out, "JSON-lines results file (appended)");
   app.add_option("--cases", o.cases, "cases written per run (default 20000)")->check(CLI::Range(1, 100000000));
   app.add_option("--submitters", o.submitters, "concurrent submitters (default 64)")->check(CLI::Range(1, 4096));

@@ -12,8 +12,8 @@ Usage: bench/http/run-intake.sh --bin CIVICGRID --db DB --out FILE [options]
 
 Starts `civicgrid serve --db DB` on a free loopback port with a new API key (case.report), drives
 POST /api/v1/cases with wrk (2 threads, intake.lua: varied points inside the grids of DB, channels,
-categories, Chinese descriptions, a unique Idempotency-Key per request) at 16, 64 and 256 connections,
-then GET /healthz at 64 connections, stops the server (SIGTERM) and runs bench_intake_store (64
+categories, Chinese descriptions, a unique Idempotency-Key per request) at 16, 64 and 256 connections
+(--connections), then GET /healthz at 64 connections (unless --no-http-ceiling), stops the server (SIGTERM) and runs bench_intake_store (64
 submitters). Appends JSON-lines records (bench/common/results.h) to FILE:
   intake.c16, intake.c64, intake.c256  civicgrid      cases_per_second, p50_ms, p99_ms
   intake.c64                           http_ceiling   requests_per_second, p50_ms, p99_ms
@@ -23,10 +23,13 @@ did not grow by exactly the server's 201 answers. DB IS WRITTEN TO: use a copy.
 
 Options:
   --bin PATH        the civicgrid binary (required)
-  --db PATH         civicgrid SQLite database, written to (required)
+  --db PATH|URI     civicgrid database, written to (required): a SQLite file or a PostgreSQL URI
+  --key-file F      the keyring of --db (a PostgreSQL database needs one; default: the SQLite path + .key)
   --out FILE        JSON-lines results, appended (required)
   --seconds S       seconds per wrk run (default 15)
   --runs R          runs per connection count, and of each ceiling (default 3)
+  --connections L   the connection counts of the report runs, e.g. "64" (default "16 64 256")
+  --no-http-ceiling leave out the GET /healthz runs (intake.c64 http_ceiling)
   --store-bin PATH  bench_intake_store (default: bench/http/bench_intake_store beside --bin's build dir)
   --cases N         cases per run of bench_intake_store (default 20000)
   --io-threads N    the server's io threads (default: the server's own, one per core)
@@ -37,13 +40,17 @@ EOF
 }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-bin="" db="" out="" seconds=15 runs=3 store_bin="" cases=20000 io_threads="" quick=0
+bin="" db="" key_file="" out="" seconds=15 runs=3 store_bin="" cases=20000 io_threads="" quick=0
+connections="16 64 256" http_ceiling=1
 command_line=$(printf '%q ' "$0" "$@")
 command_line=${command_line% }
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin=$2; shift 2 ;;
     --db) db=$2; shift 2 ;;
+    --key-file) key_file=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --no-http-ceiling) http_ceiling=0; shift ;;
     --out) out=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
@@ -58,11 +65,16 @@ done
 fail() { echo "run-intake: $*" >&2; exit 1; }
 if [ -z "$bin" ] || [ -z "$db" ] || [ -z "$out" ]; then usage >&2; exit 2; fi
 [ -x "$bin" ] || fail "--bin $bin is not an executable"
-[ -f "$db" ] || fail "--db $db does not exist"
+pg=0
+case "$db" in postgresql://*|postgres://*) pg=1 ;; *) [ -f "${db#sqlite:}" ] || fail "--db $db does not exist" ;; esac
+db_args=(--db "$db")
+[ -n "$key_file" ] && db_args+=(--key-file "$key_file")
 if [ "$quick" -eq 1 ]; then seconds=3 runs=1 cases=3000; fi
 [ -n "$store_bin" ] || store_bin="$(dirname "$bin")/bench/http/bench_intake_store"
 [ -x "$store_bin" ] || fail "the storage ceiling $store_bin is not built (cmake --build … --target bench_intake_store)"
-for tool in wrk sqlite3; do command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/install-deps.sh --with-bench)"; done
+sql_tool=sqlite3
+[ "$pg" -eq 1 ] && sql_tool=psql
+for tool in wrk "$sql_tool"; do command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/install-deps.sh --with-bench)"; done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/intake.XXXXXX")
 server_pid=""
@@ -89,7 +101,9 @@ answers() {
      END { printf "%.0f\n", n }' "$work/metrics"
 }
 scrape() { http_get /metrics >"$work/metrics" || fail "cannot read /metrics"; }
-cases_in_db() { sqlite3 "$db" 'SELECT count(*) FROM cases'; }
+# One value of a query, by a connection of its own to --db.
+sql_value() { if [ "$pg" -eq 1 ]; then psql "$db" -Atqc "$1"; else sqlite3 "${db#sqlite:}" "$1"; fi; }
+cases_in_db() { sql_value 'SELECT count(*) FROM cases'; }
 # CPU time of the server so far (user + system), in clock ticks.
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
 tick=$(getconf CLK_TCK)
@@ -108,18 +122,18 @@ settle() {
 
 # Points near the middle of random grids that the intake accepts (as the storage ceiling draws them),
 # and the active minor categories.
-"$store_bin" --db "$db" --write-points "$work/points.txt" --points 20000 || fail "cannot draw points from $db"
-sqlite3 "$db" "SELECT code FROM categories WHERE active = 1 AND parent != ''" >"$work/categories.txt"
+"$store_bin" "${db_args[@]}" --write-points "$work/points.txt" --points 20000 || fail "cannot draw points from $db"
+sql_value "SELECT code FROM categories WHERE active = 1 AND parent != ''" >"$work/categories.txt"
 [ -s "$work/points.txt" ] || fail "$db has no grids"
 [ -s "$work/categories.txt" ] || fail "$db has no active minor category"
 
 stamp=$(date +%s)
 key_name="bench-intake-$stamp"
-key=$("$bin" apikey add "$key_name" --permission case.report --db "$db" | sed -n 's/^key (shown once.*: //p')
+key=$("$bin" apikey add "$key_name" --permission case.report "${db_args[@]}" | sed -n 's/^key (shown once.*: //p')
 [ -n "$key" ] || fail "could not create an API key"
 
 # The server: a free port (0) read back from its start-up log; the overdue job only at start.
-serve_args=(serve --db "$db" --listen 127.0.0.1:0 --overdue-interval 3600)
+serve_args=(serve "${db_args[@]}" --listen 127.0.0.1:0 --overdue-interval 3600)
 [ -n "$io_threads" ] && serve_args+=(--threads "$io_threads")
 CIVICGRID_LOG_FORMAT=json "$bin" "${serve_args[@]}" >>"$work/server.log" 2>&1 &
 server_pid=$!
@@ -134,7 +148,7 @@ done
 http_get /healthz | grep -q '"status":"ok"' || fail "GET /healthz did not answer ok"
 io=$(grep -m1 '"server.start"' "$work/server.log" | grep -o '"threads":[0-9]*' | cut -d: -f2)
 settle  # the overdue job's first pass
-echo "intake: server on port $port ($io io threads), $(cases_in_db) cases in $db"
+echo "intake: server on port $port ($io io threads), $(cases_in_db) cases in ${db%%\?*}"
 
 # One wrk run of `mode` at `conns` connections for `secs` seconds, labelled `label` in results.tsv
 # (without a label: a warm-up, not recorded). Checks every answer and the database afterwards.
@@ -198,10 +212,12 @@ run_wrk() {
 }
 
 run_wrk report 64 3  # warm-up: caches, connections, the first commits
-for conns in 16 64 256; do
+for conns in $connections; do
   for _ in $(seq 1 "$runs"); do run_wrk report "$conns" "$seconds" "intake.c$conns civicgrid"; done
 done
-for _ in $(seq 1 "$runs"); do run_wrk healthz 64 "$seconds" "intake.c64 http_ceiling"; done
+if [ "$http_ceiling" -eq 1 ]; then
+  for _ in $(seq 1 "$runs"); do run_wrk healthz 64 "$seconds" "intake.c64 http_ceiling"; done
+fi
 
 kill -TERM "$server_pid"
 wait "$server_pid" || fail "the server did not stop cleanly"
@@ -216,7 +232,10 @@ json_string() {
 }
 column() { awk -F'\t' -v l="$1" -v c="$2" '$1 == l { printf "%s%s", sep, $c; sep = "," }' "$work/results.tsv"; }
 {
-  for label in "intake.c16 civicgrid" "intake.c64 civicgrid" "intake.c256 civicgrid" "intake.c64 http_ceiling"; do
+  labels=()
+  for conns in $connections; do labels+=("intake.c$conns civicgrid"); done
+  [ "$http_ceiling" -eq 1 ] && labels+=("intake.c64 http_ceiling")
+  for label in "${labels[@]}"; do
     figure=${label% *} subject=${label#* } conns=${figure#intake.c}
     rate_metric=cases_per_second
     [ "$subject" = http_ceiling ] && rate_metric=requests_per_second
@@ -235,6 +254,6 @@ column() { awk -F'\t' -v l="$1" -v c="$2" '$1 == l { printf "%s%s", sep, $c; sep
 } >>"$out"
 
 # The storage ceiling: the same kind of rows through the store, no HTTP, the server stopped.
-"$store_bin" --db "$db" --out "$out" --cases "$cases" --submitters 64 --runs "$runs" ||
+"$store_bin" "${db_args[@]}" --out "$out" --cases "$cases" --submitters 64 --runs "$runs" ||
   fail "the storage ceiling failed"
 echo "intake: records appended to $out in ${SECONDS} s"

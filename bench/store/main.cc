@@ -12,6 +12,9 @@
 //       sqlite_offset   (deep only) the same pages by LIMIT/OFFSET
 //     metrics: ms (mean per page), p50_ms, p99_ms
 //
+// With --store URI (and --key-file), the civicgrid subject runs on that store (a PostgreSQL database
+// holding the same cases as --db, which still chooses the figures); --no-peers leaves out the SQL peers.
+//
 // Every subject's answers are checked against civicgrid's before timing (and the pages while timing):
 // the program stops with a message naming the first difference.
 #include <CLI/CLI.hpp>
@@ -52,11 +55,16 @@ int main(int argc, char** argv) {
   const std::string command = cb::CommandLine(argc, argv);
   CLI::App cli{"The Statistics and Case lists figures: civicgrid against SQL over the case rows (SQLite, "
                "PostgreSQL). Arguments it does not know (--benchmark_filter=…) go to Google Benchmark."};
-  std::string db_path, pg_uri, out_path;
-  bool quick = false;
+  std::string db_path, pg_uri, out_path, store_url, key_file;
+  bool quick = false, no_peers = false;
   int repetitions = 5;
   cli.add_option("--db", db_path, "a civicgrid SQLite database (opened as the server does: it may be migrated)");
   cli.add_option("--pg", pg_uri, "a PostgreSQL URI (scripts/pg-temp.sh); without it the postgresql subject is skipped");
+  cli.add_option("--store", store_url,
+                 "the store the civicgrid subject runs on (sqlite:PATH or postgresql://…; default --db), holding "
+                 "the same cases as --db, which chooses the figures");
+  cli.add_option("--key-file", key_file, "the keyring of --store (a PostgreSQL store needs one)");
+  cli.add_flag("--no-peers", no_peers, "civicgrid only: no sqlite, postgresql or sqlite_offset subject");
   cli.add_option("--out", out_path, "append the results as JSON lines to this file");
   cli.add_flag("--quick", quick, "a smoke run: one repetition, few queries and pages");
   cli.add_option("--repetitions", repetitions,
@@ -74,6 +82,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (db_path.empty()) return Fail("--db is required");
+  if (no_peers && !pg_uri.empty()) return Fail("--pg names a peer: it cannot go with --no-peers");
+  if (store_url.empty()) store_url = db_path;
   if (quick && cli.count("--repetitions") == 0) repetitions = 1;
   std::vector<std::string> gbench_args = {argv[0]};
   for (const std::string& a : cli.remaining()) {
@@ -85,8 +95,8 @@ int main(int argc, char** argv) {
 
   // The store, as the server opens it (migrations, sealing of personal data still in clear).
   auto t0 = std::chrono::steady_clock::now();
-  auto store = civicgrid::store::OpenStore(db_path);
-  if (!store) return Fail("cannot open " + db_path + ": " + store.error().message);
+  auto store = civicgrid::store::OpenStore(store_url, key_file);
+  if (!store) return Fail("cannot open " + store_url + ": " + store.error().message);
   const double open_seconds = SecondsSince(t0);
   auto sqlite = cb::SqlitePeer::Open(db_path);
   if (!sqlite) return Fail(sqlite.error().message);
@@ -113,7 +123,7 @@ int main(int argc, char** argv) {
   }
 
   cb::Recorder recorder;
-  cb::StatsTiming stats(cases, **sqlite, pg.get(), recorder, quick);
+  cb::StatsTiming stats(cases, no_peers ? nullptr : sqlite->get(), pg.get(), recorder, quick);
   if (auto r = stats.Prepare(*plan); !r) return Fail(r.error().message);
   stats.Register(repetitions);
   for (const auto& f : plan->stats) recorder.Extra(f.figure, "civicgrid", {{"open_s", open_seconds}});
@@ -125,7 +135,7 @@ int main(int argc, char** argv) {
   std::printf("case lists walked in %.2f s (%zu deep lists, %zu deep pages):\n", SecondsSince(t0),
               lists.deep_scenarios(), lists.deep_pages());
   for (const std::string& line : lists.Summary()) std::printf("  %s\n", line.c_str());
-  cb::RegisterListBenchmarks(lists, *plan, recorder, repetitions, quick, deep_from, deep_to);
+  cb::RegisterListBenchmarks(lists, *plan, recorder, repetitions, quick, deep_from, deep_to, !no_peers);
 
   std::fflush(stdout);
   const int rc = cb::RunAndRecord(gbench_args, recorder, cb::Failed() ? "" : out_path, command);

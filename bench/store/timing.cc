@@ -67,15 +67,16 @@ Result<StatsAnswer> StatsTiming::Answer(const std::string& subject, const store:
     if (!groups) return groups.error();
     return WithRates(*groups);
   }
-  if (subject == "sqlite") return sqlite_.Stats(q);
+  if (subject == "sqlite") return sqlite_->Stats(q);
   return pg_->Stats(q);
 }
 
 Result<void> StatsTiming::Prepare(const Plan& plan) {
+  if (pg_ && !sqlite_) return Error::InvalidArgument("the postgresql subject copies the sqlite subject's rows", "pg");
   if (pg_) {
     std::printf("copying the cases into PostgreSQL…\n");
     std::fflush(stdout);
-    auto load = pg_->Load(sqlite_.handle());
+    auto load = pg_->Load(sqlite_->handle());
     if (!load) return load.error();
     std::printf("postgresql: %lld rows copied in %.2f s, indexed in %.2f s, analyzed in %.2f s (table %.0f MB, "
                 "indexes %.0f MB)\n",
@@ -93,7 +94,8 @@ Result<void> StatsTiming::Prepare(const Plan& plan) {
   }
   for (const StatsFigure& f : plan.stats) {
     Figure fig{f, {}, {}};
-    std::vector<std::string> names = {"civicgrid", "sqlite"};
+    std::vector<std::string> names = {"civicgrid"};
+    if (sqlite_) names.push_back("sqlite");
     if (pg_) names.push_back("postgresql");
     for (const std::string& name : names) {
       const auto t0 = Clock::now();
@@ -170,7 +172,7 @@ void StatsTiming::Register(int repetitions) {
 }
 
 void RegisterListBenchmarks(ListBench& lists, const Plan& plan, Recorder& recorder, int repetitions, bool quick,
-                            int deep_from, int deep_to) {
+                            int deep_from, int deep_to, bool offset_peer) {
   const int fetches = quick ? 100 : 1000, offset_fetches = quick ? 10 : 100;
   boost::json::array scenarios;
   for (const ListScenario& s : plan.lists) scenarios.push_back(boost::json::string(s.label));
@@ -181,6 +183,7 @@ void RegisterListBenchmarks(ListBench& lists, const Plan& plan, Recorder& record
                                  {"deep_lists", lists.deep_scenarios()},
                                  {"deep_pages", lists.deep_pages()}};
   for (const char* subject : {"civicgrid", "sqlite_offset"}) {
+    if (!offset_peer && std::string(subject) == "sqlite_offset") continue;
     recorder.Extra("lists.deep", subject, common);
     recorder.Extra("lists.deep", subject, deep);
   }
@@ -207,7 +210,8 @@ void RegisterListBenchmarks(ListBench& lists, const Plan& plan, Recorder& record
     return;
   }
   add("lists.deep/civicgrid", [&lists, fetches] { return lists.DeepPages(fetches); });
-  add("lists.deep/sqlite_offset", [&lists, offset_fetches] { return lists.DeepPagesByOffset(offset_fetches); });
+  if (offset_peer)
+    add("lists.deep/sqlite_offset", [&lists, offset_fetches] { return lists.DeepPagesByOffset(offset_fetches); });
 }
 
 }  // namespace civicgrid::bench

@@ -21,11 +21,12 @@ bool Failed();
 // The statistics figures for each subject.
 class StatsTiming {
  public:
-  StatsTiming(app::CaseService& cases, SqlitePeer& sqlite, PgPeer* pg, Recorder& recorder, bool quick)
+  // `sqlite` null: no sqlite subject; `pg` null: no postgresql subject (it needs `sqlite`, its source).
+  StatsTiming(app::CaseService& cases, SqlitePeer* sqlite, PgPeer* pg, Recorder& recorder, bool quick)
       : cases_(cases), sqlite_(sqlite), pg_(pg), recorder_(recorder), quick_(quick) {}
 
   // Answers each figure with every subject once (loading PostgreSQL first, when there is one) and
-  // compares them group by group: fails naming the first difference.
+  // compares them group by group: fails naming the first difference (or when `pg` is given without `sqlite`).
   Result<void> Prepare(const Plan& plan);
   // Registers "FIGURE/SUBJECT" for each figure and subject. A subject runs as many queries per
   // repetition as fit in about a second (at least one), and fewer repetitions when one query takes
@@ -46,16 +47,16 @@ class StatsTiming {
   Result<StatsAnswer> Answer(const std::string& subject, const store::StatsQuery& q);
 
   app::CaseService& cases_;
-  SqlitePeer& sqlite_;
+  SqlitePeer* sqlite_;
   PgPeer* pg_;
   Recorder& recorder_;
   bool quick_;
   std::vector<Figure> figures_;
 };
 
-// Registers lists.page1/civicgrid, lists.deep/civicgrid and lists.deep/sqlite_offset (≥ 1,000 pages per
-// repetition for civicgrid, 100 for the offset peer; fewer with `quick`).
+// Registers lists.page1/civicgrid, lists.deep/civicgrid and, with `offset_peer`, lists.deep/sqlite_offset
+// (≥ 1,000 pages per repetition for civicgrid, 100 for the offset peer; fewer with `quick`).
 void RegisterListBenchmarks(ListBench& lists, const Plan& plan, Recorder& recorder, int repetitions, bool quick,
-                            int deep_from, int deep_to);
+                            int deep_from, int deep_to, bool offset_peer);
 
 }  // namespace civicgrid::bench
