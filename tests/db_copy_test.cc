@@ -94,15 +94,17 @@ TEST_F(DbCopy, EveryTableArrivesWholeAndTheTargetServes) {
   for (const char* table : {"grids", "cases", "case_events", "case_stats_day", "audit_log", "users", "user_grants",
                             "sessions", "api_keys", "meta"})
     EXPECT_GT(rows[table], 0) << table << " is empty in the source: the test would prove nothing for it\n" << expected;
-  for (const auto& spec : store::CopiedTables()) {
+  {
     auto a = store::ConnectDatabase(source_);
     auto b = store::ConnectDatabase(target_);
     ASSERT_TRUE(a.ok() && b.ok());
-    int64_t na = -1, nb = -2;
-    const std::string count = std::string("SELECT count(*) FROM ") + spec.name;
-    ASSERT_TRUE((*a)->RunOnce(count, {}, [&](const store::sql::RowReader& r) { na = r.Int(0); }).ok());
-    ASSERT_TRUE((*b)->RunOnce(count, {}, [&](const store::sql::RowReader& r) { nb = r.Int(0); }).ok());
-    EXPECT_EQ(na, nb) << spec.name;
+    for (const auto& spec : store::CopiedTables()) {
+      int64_t na = -1, nb = -2;
+      const std::string count = std::string("SELECT count(*) FROM ") + spec.name;
+      ASSERT_TRUE((*a)->RunOnce(count, {}, [&](const store::sql::RowReader& r) { na = r.Int(0); }).ok());
+      ASSERT_TRUE((*b)->RunOnce(count, {}, [&](const store::sql::RowReader& r) { nb = r.Int(0); }).ok());
+      EXPECT_EQ(na, nb) << spec.name;
+    }
   }
 
   // Through the store: the same cases with the same sealed personal data (opened with the copied

@@ -98,13 +98,8 @@ int DbCopy(const DbCopyArgs& args) {
   if (from_key.empty()) return Fail("a PostgreSQL source needs its keyring: --from-key-file (from_key_file)");
   const std::string to_key = KeyringOf(args.to, args.to_key_file);
   if (to_key.empty()) return Fail("a PostgreSQL target needs a keyring file: --to-key-file (to_key_file)");
-  if (store::IsPostgresUrl(args.from) == false) {
-    std::error_code ec;
-    if (!fs::is_regular_file(store::SqlitePathOf(args.from), ec))
-      return Fail("no database file at '" + store::SqlitePathOf(args.from) + "' (from)");
-  } else if (auto c = store::ConnectDatabase(args.from, "from"); !c) {
-    return FailWith(c.error());
-  }
+  // The source must exist (nothing is created for a missing SQLite file) and be reachable.
+  if (auto c = store::ConnectDatabase(args.from, "from"); !c) return FailWith(c.error());
   if (!store::IsPostgresUrl(args.to)) {
     std::error_code ec;
     if (fs::exists(store::SqlitePathOf(args.to), ec))

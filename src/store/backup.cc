@@ -171,6 +171,13 @@ Result<void> RestoreSqlite(const std::string& from, const std::string& path, boo
 
 // ---- PostgreSQL ----
 
+Result<bool> SchemaExists(pg::Conn& db, const std::string& name) {
+  bool exists = false;
+  auto r = db.RunOnce("SELECT 1 FROM pg_namespace WHERE nspname = ?1", {name}, [&](const sql::RowReader&) { exists = true; });
+  if (!r) return r.error();
+  return exists;
+}
+
 // The schema a connection's unqualified names go to: the first schema of its search_path ("$user" when a
 // schema of that name exists), whether or not it exists yet; "public" when the path names none.
 Result<std::string> SchemaOf(pg::Conn& db) {
@@ -187,11 +194,9 @@ Result<std::string> SchemaOf(pg::Conn& db) {
     if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
     if (item.empty()) continue;
     if (item == "$user") {
-      bool exists = false;
-      auto e = db.RunOnce("SELECT 1 FROM pg_namespace WHERE nspname = ?1", {user},
-                          [&](const sql::RowReader&) { exists = true; });
-      if (!e) return e.error();
-      if (exists) return user;
+      auto exists = SchemaExists(db, user);
+      if (!exists) return exists.error();
+      if (*exists) return user;
       continue;
     }
     return item;
@@ -303,10 +308,8 @@ Result<void> RestorePostgres(const std::string& from, const std::string& url) {
                                       "' already holds a civicgrid database: restore into a new database, or drop "
                                       "the schema first (stop every server using it)",
                                   "db");
-  bool schema_exists = false;
-  auto e = (*conn)->RunOnce("SELECT 1 FROM pg_namespace WHERE nspname = ?1", {*schema},
-                            [&](const sql::RowReader&) { schema_exists = true; });
-  if (!e) return e.error();
+  auto schema_exists = SchemaExists(**conn, *schema);
+  if (!schema_exists) return schema_exists.error();
   if (postgis)
     if (auto r = (*conn)->Exec("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public"); !r)
       return Error::InvalidArgument("the backup's grids have PostGIS geometry, and PostGIS cannot be made in the "
@@ -317,7 +320,7 @@ Result<void> RestorePostgres(const std::string& from, const std::string& url) {
     std::ofstream out(use.path);
     const std::string schema_entry = " SCHEMA - " + *schema + " ";
     for (const auto& line : lines)
-      if (!schema_exists || line.find(schema_entry) == std::string::npos) out << line << "\n";
+      if (!*schema_exists || line.find(schema_entry) == std::string::npos) out << line << "\n";
   }
   return RunClient({*pg_restore, "--dbname=" + url, "--no-owner", "--no-privileges", "--exit-on-error",
                     "--single-transaction", "--use-list=" + use.path, from},

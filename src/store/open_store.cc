@@ -1,4 +1,5 @@
 // OpenStore: the engine named by the URL.
+#include "store/database.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -15,8 +16,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::stri
     if (!s) return s.error();
     return std::unique_ptr<Store>(std::move(*s));
   }
-  std::string path = url;
-  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+  const std::string path = SqlitePathOf(url);
   if (path.empty()) return Error::InvalidArgument("the database path is empty", "db");
   auto s = SqliteStore::Open(path, key_file);
   if (!s) return s.error();
