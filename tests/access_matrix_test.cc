@@ -81,8 +81,9 @@ class AccessMatrix : public ::testing::Test {
     accounts_ = std::make_unique<app::AccountService>(*store_, ao, [] { return now(); });
     attachments_ = std::make_unique<app::AttachmentStore>(dir_.File("attachments"), 1 << 20);
     router_.SetGuard(http::MakeGuard(*accounts_, nullptr));
-    http::AddApiRoutes(router_, http::ApiServices{*territory_, *reference_, *cases_, *accounts_, *attachments_, offload_,
-                                                  metrics_});
+    open311_ = std::make_unique<app::Open311>(*store_, *cases_, *territory_, *reference_, *accounts_);
+    http::AddApiRoutes(router_, http::ApiServices{*territory_, *reference_, *cases_, *accounts_, *attachments_,
+                                                  *open311_, offload_, metrics_});
     http::ServerOptions o;
     o.port = 0;
     o.threads = 2;
@@ -317,6 +318,34 @@ class AccessMatrix : public ::testing::Test {
                                          R"({"evaluation":"satisfied","note":"很快就修好了"})"};
                            }};
 
+    // Open311 GeoReport v2: public reads; a report needs the api_key argument (not a bearer token), so every
+    // caller that sends the key may report.
+    t["open311.discovery"] = {all_and_anonymous, Scoped::kNo, 200, get("/open311/v2/discovery.json")};
+    t["open311.services"] = {all_and_anonymous, Scoped::kNo, 200, get("/open311/v2/services.xml")};
+    t["open311.service"] = {all_and_anonymous, Scoped::kNo, 200, get("/open311/v2/services/0101.json")};
+    t["open311.requests"] = {all_and_anonymous, Scoped::kNo, 200, get("/open311/v2/requests.json")};
+    t["open311.request"] = {all_and_anonymous, Scoped::kNo, 200, [this](bool) {
+                              return Call{"GET", "/open311/v2/requests/" + std::to_string(in_case_) + ".xml", ""};
+                            }};
+    t["open311.updates"] = {all_and_anonymous, Scoped::kNo, 200, get("/open311/v2/servicerequestupdates.json")};
+    t["open311.report"] = {all_and_anonymous, Scoped::kNo, 200, [this](bool) {
+                             return Call{"POST", "/open311/v2/requests.json",
+                                         "api_key=" + tokens_["apikey"] +
+                                             "&service_code=0101&lat=35.045&long=118.345&description=%E6%9A%96%E6%B0%94",
+                                         "application/x-www-form-urlencoded"};
+                           }};
+    t["open311.token"] = {all_and_anonymous, Scoped::kNo, 200, [this](bool) {
+                            app::Open311ReportInput in;
+                            in.api_key = tokens_["apikey"];
+                            in.service_code = "0101";
+                            in.address_id = "371302004001001";
+                            in.description = "暖气不热";
+                            auto r = open311_->Report(in);
+                            EXPECT_TRUE(r.ok()) << r.error().message;
+                            return Call{"GET", "/open311/v2/tokens/" + (r.ok() ? r->token : "none") + ".json", ""};
+                          }};
+    t["open311.unknown"] = {all_and_anonymous, Scoped::kNo, 404, get("/open311/v2/nothing.json")};
+
     // Administration: admin@371302004001 manages accounts inside 甲社区.
     t["users.list"] = {{"admin"}, Scoped::kNo, 200, get("/api/v1/users")};
     t["users.create"] = {{"admin"}, Scoped::kNo, 201, [this](bool) {
@@ -344,6 +373,7 @@ class AccessMatrix : public ::testing::Test {
   std::unique_ptr<app::CaseService> cases_;
   std::unique_ptr<app::AccountService> accounts_;
   std::unique_ptr<app::AttachmentStore> attachments_;
+  std::unique_ptr<app::Open311> open311_;
   http::Router router_;
   http::Metrics metrics_;
   http::Offload offload_{4};

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "app/case_json.h"
+#include "common/json.h"
 #include "common/log.h"
 
 namespace civicgrid::app {
@@ -133,6 +134,13 @@ Result<CaseService::Located> CaseService::Locate(const ReportInput& in) const {
     out.territory = d->code;
     return out;
   }
+  if (!in.territory.empty()) {
+    const Division* d = t->Get(in.territory);
+    if (!d) return Error::InvalidArgument("no division of the territory has code " + in.territory, "territory");
+    if (d->level == Level::kGrid) out.grid = d->code;
+    out.territory = d->code;
+    return out;
+  }
   return Error::InvalidArgument("a location is required: lon/lat, a grid code or an address", "location");
 }
 
@@ -204,6 +212,15 @@ Result<ReportAnswer> CaseService::ReportAs(const ReportInput& in, const std::str
   ctx.category = category;
   auto outcome = civicgrid::Report(draft, req, ctx);
   if (!outcome) return outcome.error();
+  if (!in.report_details.empty()) {
+    boost::system::error_code ec;
+    auto extra = json::parse(in.report_details, ec);
+    auto details = json::parse(outcome->event.details, ec);
+    if (ec || !extra.is_object() || !details.is_object())
+      return Error::Internal("the report's details are not a JSON object");
+    for (auto& [k, v] : extra.as_object()) details.as_object()[k] = v;
+    outcome->event.details = ToJson(details);
+  }
 
   ReportAnswer answer;
   auto r = store_.Write([&](store::CaseTx& tx) -> Result<void> {

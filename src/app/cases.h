@@ -31,7 +31,7 @@ struct Caller {
 };
 
 // A report as the intake receives it. Location: a point (with its CRS), else a grid code, else an
-// address naming divisions of the territory.
+// address naming divisions of the territory, else a division code.
 struct ReportInput {
   Channel channel = Channel::kResidentApp;
   std::string category;  // optional
@@ -41,10 +41,14 @@ struct ReportInput {
   geo::Crs crs = geo::Crs::kWgs84;
   std::string grid;
   std::string address;
+  std::string territory;  // a division code (when nothing above locates the report)
   std::string reporter_name, reporter_phone;
   std::vector<std::string> attachments;
   std::string idempotency_key;  // a retry with the same key answers the same case
   Timestamp at = 0;  // 0 = now
+  // A JSON object text whose members are added to the report event's details (e.g. an Open311 client's
+  // media_url and attribute answers); "" = none.
+  std::string report_details;
 };
 
 struct ReportAnswer {
@@ -77,7 +81,7 @@ class CaseService {
               Now now, AttachmentExists attachment_exists = nullptr);
 
   // Intake (needs case.report; the case records the caller as its reporter account). Errors name the
-  // field: location/lon/lat/grid/address, description, category, channel, attachments.
+  // field: location/lon/lat/grid/address/territory, description, category, channel, attachments.
   Result<ReportAnswer> Report(const ReportInput& input, const Caller& caller);
 
   // Intake from the public resident page, without an account: the channel is resident_app, the role

@@ -79,8 +79,9 @@ int Serve(const Config& config, const ServeArgs& args) {
   // The public resident page: reports, photos and ratings per client address and hour, burst as many.
   http::RateLimiter public_writes(http::RateLimiter::Options{static_cast<double>(config.public_writes_per_hour),
                                                              config.public_writes_per_hour / 3600.0, 100000});
-  http::AddApiRoutes(router, http::ApiServices{territory, reference, cases, accounts, attachments, offload, metrics,
-                                               &public_writes});
+  app::Open311 open311(**store, cases, territory, reference, accounts);
+  http::AddApiRoutes(router, http::ApiServices{territory, reference, cases, accounts, attachments, open311, offload,
+                                               metrics, &public_writes});
   store::Store& the_store = **store;
   metrics.AddGaugeCallback("civicgrid_store_commits", "Transactions committed by the store's writer",
                            [&the_store] { return static_cast<double>(the_store.GetWriteStats().commits); });

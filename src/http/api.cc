@@ -4,6 +4,7 @@
 #include "http/attachment_routes.h"
 #include "http/auth_routes.h"
 #include "http/case_routes.h"
+#include "http/open311_routes.h"
 #include "http/public_routes.h"
 #include "http/server.h"
 #include "http/territory_routes.h"
@@ -20,6 +21,7 @@ void AddApiRoutes(Router& router, const ApiServices& s) {
   AddAttachmentRoutes(router, s.attachments);
   AddPublicRoutes(router, PublicApi{s.cases, s.reference, s.territory, s.attachments, s.offload, s.public_writes});
   AddAdminRoutes(router, AdminApi{s.accounts, s.reference, s.territory, s.offload});
+  AddOpen311Routes(router, Open311Api{s.open311, s.offload});
 }
 
 }  // namespace civicgrid::http

@@ -6,6 +6,7 @@
 #include "app/accounts.h"
 #include "app/attachments.h"
 #include "app/cases.h"
+#include "app/open311.h"
 #include "app/reference.h"
 #include "app/territory.h"
 #include "http/metrics.h"
@@ -22,13 +23,14 @@ struct ApiServices {
   app::CaseService& cases;
   app::AccountService& accounts;
   app::AttachmentStore& attachments;
+  app::Open311& open311;
   Offload& offload;
   Metrics& metrics;
   RateLimiter* public_writes = nullptr;  // per-address limit of the public resident page (nullptr: none)
 };
 
-// Registers /healthz, /metrics, the auth, territory, case, reference, attachment, public resident-page
-// and administration routes. The
+// Registers /healthz, /metrics, the auth, territory, case, reference, attachment, public resident-page,
+// administration and Open311 routes. The
 // router's guard is set separately (Router::SetGuard, see auth_routes.h).
 void AddApiRoutes(Router& router, const ApiServices& services);
 

@@ -119,6 +119,11 @@ class CaseStore {
   virtual Result<std::optional<Case>> GetCaseByTrackingCode(const std::string& code) = 0;
   // The events of a case in order.
   virtual Result<std::vector<CaseEvent>> Events(int64_t case_id) = 0;
+  // Events of every case with `at` in [from, to), oldest first (ties by case and seq), at most `limit`;
+  // with `state_changes_only`, only reports and the events whose from and to states differ.
+  virtual Result<std::vector<CaseEvent>> EventsBetween(Timestamp from, Timestamp to, bool state_changes_only, int limit) = 0;
+  // The id of the case created under idempotency key `key`, if any (a read; CaseTx has the same in a write).
+  virtual Result<std::optional<int64_t>> FindCaseByIdempotencyKey(const std::string& key) = 0;
   virtual Result<CasePage> ListCases(const CaseFilter& filter) = 0;
   // How many cases match `filter` (its before_id and limit are ignored).
   virtual Result<int64_t> CountMatching(const CaseFilter& filter) = 0;

@@ -255,6 +255,24 @@ Result<std::vector<CaseEvent>> Events(Runner& db, int64_t case_id) {
   return out;
 }
 
+Result<std::vector<CaseEvent>> EventsBetween(Runner& db, Timestamp from, Timestamp to, bool state_changes_only, int limit) {
+  std::vector<CaseEvent> out;
+  const std::string only = state_changes_only ? " AND (action = 'report' OR from_status <> to_status)" : "";
+  auto r = db.Run("SELECT " + EventColumns() + " FROM case_events WHERE at >= ?1 AND at < ?2" + only +
+                      " ORDER BY at, case_id, seq LIMIT ?3",
+                  {from, to, int64_t{std::max(limit, 0)}}, [&](const RowReader& s) { out.push_back(ReadEvent(s)); });
+  if (!r) return r.error();
+  return out;
+}
+
+Result<std::optional<int64_t>> FindCaseByIdempotencyKey(Runner& db, const std::string& key) {
+  std::optional<int64_t> out;
+  auto r = db.Run("SELECT case_id FROM idempotency_keys WHERE key = ?1", {key},
+                  [&](const RowReader& s) { out = s.Int(0); });
+  if (!r) return r.error();
+  return out;
+}
+
 Result<CasePage> ListCases(Runner& db, const security::Keyring& ring, const CaseFilter& f) {
   const int limit = std::clamp(f.limit, 1, 500);
   const ListPlan plan = ListQuery(f, limit + 1, db.dialect());

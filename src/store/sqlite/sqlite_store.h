@@ -39,6 +39,8 @@ class SqliteStore : public Store {
   Result<std::optional<Case>> GetCase(int64_t id) override;
   Result<std::optional<Case>> GetCaseByTrackingCode(const std::string& code) override;
   Result<std::vector<CaseEvent>> Events(int64_t case_id) override;
+  Result<std::vector<CaseEvent>> EventsBetween(Timestamp from, Timestamp to, bool state_changes_only, int limit) override;
+  Result<std::optional<int64_t>> FindCaseByIdempotencyKey(const std::string& key) override;
   Result<CasePage> ListCases(const CaseFilter& filter) override;
   Result<int64_t> CountMatching(const CaseFilter& filter) override;
   Result<std::vector<int64_t>> CasesToMarkOverdue(Timestamp now, int limit) override;

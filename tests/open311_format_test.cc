@@ -1,0 +1,59 @@
+// The encodings under Open311 (http/form.h, http/xml.h): form bodies in, XML out.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "http/form.h"
+#include "http/xml.h"
+
+namespace civicgrid::http {
+namespace {
+
+namespace json = boost::json;
+
+TEST(Form, DecodesPairsInOrderAndKeepsRepeats) {
+  auto f = ParseForm("a=1&b=x+y&attribute%5Bk%5D%5B%5D=p&attribute[k][]=q&&flag&e=");
+  ASSERT_TRUE(f.ok());
+  const FormFields want = {{"a", "1"}, {"b", "x y"}, {"attribute[k][]", "p"}, {"attribute[k][]", "q"},
+                           {"flag", ""}, {"e", ""}};
+  EXPECT_EQ(*f, want);
+}
+
+TEST(Form, DecodesUtf8AndRefusesBadEscapes) {
+  auto f = ParseForm("description=%E6%9A%96%E6%B0%94%E4%B8%8D%E7%83%AD");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->at(0).second, "暖气不热");
+  for (const char* bad : {"a=%", "a=%4", "a=%G1", "a=%FF", "a=%00"}) {
+    auto r = ParseForm(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().field, "body");
+  }
+}
+
+TEST(Xml, EscapesTextAndDropsForbiddenCharacters) {
+  EXPECT_EQ(XmlEscape(R"(<a href="x">&'</a>)"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
+  EXPECT_EQ(XmlEscape(std::string("a\x01" "b\tc\n", 6)), "ab\tc\n");
+  EXPECT_EQ(XmlEscape("暖气"), "暖气");
+}
+
+TEST(Xml, WritesListsObjectsAndScalars) {
+  json::value v = json::array{json::object{{"service_code", "0101"}, {"metadata", true}, {"order", 2},
+                                           {"skipped", nullptr}, {"description", "<热>"}}};
+  EXPECT_EQ(JsonToXml(v, "services", "service"),
+            R"(<?xml version="1.0" encoding="utf-8"?><services><service><service_code>0101</service_code>)"
+            R"(<metadata>true</metadata><order>2</order><description>&lt;热&gt;</description></service></services>)");
+}
+
+TEST(Xml, NamesNestedListItemsBySingular) {
+  json::value v = json::object{
+      {"service_code", "0101"},
+      {"attributes", json::array{json::object{{"code", "t"}, {"values", json::array{json::object{{"key", "a"}}}}}}},
+      {"formats", json::array{"text/xml"}}};
+  EXPECT_EQ(JsonToXml(v, "service_definition", ""),
+            R"(<?xml version="1.0" encoding="utf-8"?><service_definition><service_code>0101</service_code>)"
+            R"(<attributes><attribute><code>t</code><values><value><key>a</key></value></values></attribute></attributes>)"
+            R"(<formats><format>text/xml</format></formats></service_definition>)");
+}
+
+}  // namespace
+}  // namespace civicgrid::http
