@@ -81,7 +81,8 @@ class AccessMatrix : public ::testing::Test {
     accounts_ = std::make_unique<app::AccountService>(*store_, ao, [] { return now(); });
     attachments_ = std::make_unique<app::AttachmentStore>(dir_.File("attachments"), 1 << 20);
     router_.SetGuard(http::MakeGuard(*accounts_, nullptr));
-    open311_ = std::make_unique<app::Open311>(*store_, *cases_, *territory_, *reference_, *accounts_);
+    open311_ = std::make_unique<app::Open311>(*store_, *cases_, *territory_, *reference_, *accounts_,
+                                              app::Open311Options{true});
     http::AddApiRoutes(router_, http::ApiServices{*territory_, *reference_, *cases_, *accounts_, *attachments_,
                                                   *open311_, offload_, metrics_});
     http::ServerOptions o;

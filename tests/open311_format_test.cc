@@ -3,8 +3,13 @@
 
 #include <boost/json.hpp>
 
+#include <fstream>
+
+#include "common/config.h"
 #include "http/form.h"
 #include "http/xml.h"
+#include "support/scoped_env.h"
+#include "support/temp_dir.h"
 
 namespace civicgrid::http {
 namespace {
@@ -53,6 +58,30 @@ TEST(Xml, NamesNestedListItemsBySingular) {
             R"(<?xml version="1.0" encoding="utf-8"?><service_definition><service_code>0101</service_code>)"
             R"(<attributes><attribute><code>t</code><values><value><key>a</key></value></values></attribute></attributes>)"
             R"(<formats><format>text/xml</format></formats></service_definition>)");
+}
+
+TEST(Open311Config, PublishFromFileEnvironmentAndErrors) {
+  testing::TempDir dir;
+  std::ofstream(dir.File("empty.toml")) << "";
+  auto d = LoadConfig(dir.File("empty.toml"));
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->open311_publish, "open311");
+  std::ofstream(dir.File("all.toml")) << "[open311]\npublish = \"all\"\n";
+  auto f = LoadConfig(dir.File("all.toml"));
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  EXPECT_EQ(f->open311_publish, "all");
+  {
+    testing::ScopedEnv env("CIVICGRID_OPEN311_PUBLISH", "open311");
+    auto e = LoadConfig(dir.File("all.toml"));
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    EXPECT_EQ(e->open311_publish, "open311");
+  }
+  {
+    testing::ScopedEnv env("CIVICGRID_OPEN311_PUBLISH", "everything");
+    auto e = LoadConfig(dir.File("empty.toml"));
+    ASSERT_FALSE(e.ok());
+    EXPECT_EQ(e.error().field, "open311_publish");
+  }
 }
 
 }  // namespace

@@ -87,8 +87,9 @@ std::string AgencyOf(const Case& c, const ReferenceSnapshot& ref) {
 }  // namespace
 
 Open311::Open311(store::Store& store, CaseService& cases, TerritoryService& territory, ReferenceService& reference,
-                 AccountService& accounts)
-    : store_(store), cases_(cases), territory_(territory), reference_(reference), accounts_(accounts) {}
+                 AccountService& accounts, Open311Options options)
+    : store_(store), cases_(cases), territory_(territory), reference_(reference), accounts_(accounts),
+      options_(options) {}
 
 std::vector<ServiceView> Open311::Services() const {
   auto ref = reference_.snapshot();
@@ -223,7 +224,8 @@ Open311Request Open311::RequestOf(Case c, const ReferenceSnapshot& ref) const {
 Result<Open311Request> Open311::Request(int64_t id) const {
   auto c = store_.GetCase(id);
   if (!c) return c.error();
-  if (!*c) return Error::NotFound("no request has service_request_id " + std::to_string(id), "service_request_id");
+  if (!*c || !Shown(**c))
+    return Error::NotFound("no request has service_request_id " + std::to_string(id), "service_request_id");
   return RequestOf(std::move(**c), *reference_.snapshot());
 }
 
@@ -236,7 +238,7 @@ Result<std::vector<Open311Request>> Open311::Requests(const Open311Query& q) con
     for (int64_t id : q.ids) {
       auto c = store_.GetCase(id);
       if (!c) return c.error();
-      if (*c) found.push_back(std::move(**c));
+      if (*c && Shown(**c)) found.push_back(std::move(**c));
     }
   } else {
     for (const auto& code : q.service_codes)
@@ -249,6 +251,7 @@ Result<std::vector<Open311Request>> Open311::Requests(const Open311Query& q) con
     for (const auto& code : codes) {
       store::CaseFilter f;
       f.statuses = q.statuses;
+      if (!options_.all_channels) f.channel = Channel::kOpen311;
       f.category = code;
       f.from = window->from;
       f.to = window->to;
@@ -285,7 +288,13 @@ Result<std::vector<Open311Update>> Open311::Updates(std::optional<Timestamp> sta
                                                     std::optional<Timestamp> end) const {
   auto window = Open311Window(start, end, cases_.now(), kUpdateWindowSeconds, kRequestWindowSeconds);
   if (!window) return window.error();
-  auto events = store_.EventsBetween(window->from, window->to, true, kMaxUpdates);
+  store::EventFilter filter;
+  filter.from = window->from;
+  filter.to = window->to;
+  filter.state_changes_only = true;
+  if (!options_.all_channels) filter.channel = Channel::kOpen311;
+  filter.limit = kMaxUpdates;
+  auto events = store_.EventsBetween(filter);
   if (!events) return events.error();
   auto ref = reference_.snapshot();
   const int offset = ref->CalendarOf("").utc_offset_minutes;

@@ -74,6 +74,13 @@ struct Open311Update {
   int utc_offset_minutes = 480;
 };
 
+// Which cases Open311 shows.
+struct Open311Options {
+  // false (the default): only the cases reported through Open311, whose reporters chose a public channel;
+  // true: every case, from every channel (its public fields only, as always).
+  bool all_channels = false;
+};
+
 class Open311 {
  public:
   // The most requests a list answers, and the longest window of report times it may span.
@@ -84,7 +91,7 @@ class Open311 {
   static constexpr int64_t kUpdateWindowSeconds = 86400;
 
   Open311(store::Store& store, CaseService& cases, TerritoryService& territory, ReferenceService& reference,
-          AccountService& accounts);
+          AccountService& accounts, Open311Options options = {});
 
   // Every service (core/open311.h ServicesOf), in code order.
   std::vector<ServiceView> Services() const;
@@ -96,20 +103,21 @@ class Open311 {
   // invalid_argument naming the Open311 argument for everything else wrong.
   Result<Open311Receipt> Report(const Open311ReportInput& input);
 
-  // The requests matching `query`, newest first, at most kMaxRequests; invalid_argument (start_date,
-  // end_date, service_code) for a bad window or service.
+  // The requests matching `query` among those shown (Open311Options), newest first, at most kMaxRequests;
+  // invalid_argument (start_date, end_date, service_code) for a bad window or service.
   Result<std::vector<Open311Request>> Requests(const Open311Query& query) const;
-  // One request; not_found (field service_request_id) if there is no such case.
+  // One request; not_found (field service_request_id) if there is no such case or it is not shown.
   Result<Open311Request> Request(int64_t id) const;
   // The service_request_id of a token given by Report; not_found (field token) for an unknown one.
   Result<int64_t> Token(const std::string& token) const;
 
-  // The steps of every case in the window (Open311Window with a default of a day, at most 90 days),
+  // The steps of every case shown in the window (Open311Window with a default of a day, at most 90 days),
   // oldest first, at most kMaxUpdates.
   Result<std::vector<Open311Update>> Updates(std::optional<Timestamp> start, std::optional<Timestamp> end) const;
 
  private:
   Result<Principal> KeyHolder(const std::string& api_key);
+  bool Shown(const Case& c) const { return options_.all_channels || c.channel == Channel::kOpen311; }
   Open311Request RequestOf(Case c, const ReferenceSnapshot& ref) const;
   // The media_url of an Open311 report, from its first event ("" when none).
   std::string MediaUrlOf(const Case& c) const;
@@ -119,6 +127,7 @@ class Open311 {
   TerritoryService& territory_;
   ReferenceService& reference_;
   AccountService& accounts_;
+  Open311Options options_;
 };
 
 }  // namespace civicgrid::app

@@ -35,6 +35,11 @@ int main(int argc, char** argv) {
   serve->add_option("--trusted-proxies", trusted_proxies,
                     "comma-separated IP addresses of reverse proxies whose X-Forwarded-For names the client "
                     "(default none; env CIVICGRID_TRUSTED_PROXIES)");
+  std::string open311_publish;
+  serve->add_option("--open311-publish", open311_publish,
+                    "which cases the public Open311 reads show: open311 (those reported through Open311, the "
+                    "default) or all (env CIVICGRID_OPEN311_PUBLISH)")
+      ->check(CLI::IsMember({"open311", "all"}));
   cli::ServeArgs serve_args;
   int overdue_seconds = 30;
   serve->add_option("--overdue-interval", overdue_seconds, "seconds between runs of the overdue job (default 30)")
@@ -194,6 +199,7 @@ int main(int argc, char** argv) {
   if (!listen.empty()) config->listen = listen;
   if (!web_root.empty()) config->web_root = web_root;
   if (!trusted_proxies.empty()) config->trusted_proxies = SplitAddressList(trusted_proxies);
+  if (!open311_publish.empty()) config->open311_publish = open311_publish;
   if (threads >= 0) config->threads = threads;
   if (!log_level.empty()) config->log_level = log_level;
   if (!log_format.empty()) config->log_format = log_format;

@@ -79,7 +79,8 @@ int Serve(const Config& config, const ServeArgs& args) {
   // The public resident page: reports, photos and ratings per client address and hour, burst as many.
   http::RateLimiter public_writes(http::RateLimiter::Options{static_cast<double>(config.public_writes_per_hour),
                                                              config.public_writes_per_hour / 3600.0, 100000});
-  app::Open311 open311(**store, cases, territory, reference, accounts);
+  app::Open311 open311(**store, cases, territory, reference, accounts,
+                       app::Open311Options{config.open311_publish == "all"});
   http::AddApiRoutes(router, http::ApiServices{territory, reference, cases, accounts, attachments, open311, offload,
                                                metrics, &public_writes});
   store::Store& the_store = **store;

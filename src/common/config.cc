@@ -67,6 +67,7 @@ Result<Config> LoadConfig(const std::string& path_arg) {
       c.password_cost = t["security"]["password_cost"].value_or(c.password_cost);
       c.session_hours = t["security"]["session_hours"].value_or(c.session_hours);
       c.public_writes_per_hour = t["security"]["public_writes_per_hour"].value_or(c.public_writes_per_hour);
+      c.open311_publish = t["open311"]["publish"].value_or(c.open311_publish);
       if (auto node = t["attachments"]["max_bytes"]) {
         auto n = node.value_exact<int64_t>();
         if (!n || *n < 1 || static_cast<uint64_t>(*n) > kMaxAttachmentMaxBytes)
@@ -89,6 +90,9 @@ Result<Config> LoadConfig(const std::string& path_arg) {
   FromEnv("CIVICGRID_ATTACHMENTS_DIR", c.attachments_dir);
   FromEnv("CIVICGRID_KEY_FILE", c.key_file);
   FromEnv("CIVICGRID_PASSWORD_COST", c.password_cost);
+  FromEnv("CIVICGRID_OPEN311_PUBLISH", c.open311_publish);
+  if (c.open311_publish != "open311" && c.open311_publish != "all")
+    return Error::InvalidArgument("open311 publish must be open311 or all", "open311_publish");
   if (const char* v = std::getenv("CIVICGRID_SESSION_HOURS"); v && *v) {
     char* end = nullptr;
     long n = std::strtol(v, &end, 10);

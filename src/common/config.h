@@ -12,11 +12,13 @@
 //              password_cost = "interactive" | "moderate" | "minimal"   session_hours = 12 (1 to 720)
 //              public_writes_per_hour = 30 (1 to 100000: reports, photos and ratings per client address
 //              from the public resident page, with a burst of as many)
+//   [open311]  publish = "open311" | "all"  (which cases the public Open311 reads show: those reported
+//              through Open311, or every case; docs/open311.md)
 //
 // Environment: CIVICGRID_CONFIG (the file), CIVICGRID_LISTEN, CIVICGRID_THREADS, CIVICGRID_WEB_ROOT,
 // CIVICGRID_TRUSTED_PROXIES (comma-separated), CIVICGRID_DB, CIVICGRID_LOG_LEVEL, CIVICGRID_LOG_FORMAT, CIVICGRID_ATTACHMENTS_DIR,
 // CIVICGRID_ATTACHMENT_MAX_BYTES, CIVICGRID_KEY_FILE, CIVICGRID_PASSWORD_COST, CIVICGRID_SESSION_HOURS,
-// CIVICGRID_PUBLIC_WRITES_PER_HOUR.
+// CIVICGRID_PUBLIC_WRITES_PER_HOUR, CIVICGRID_OPEN311_PUBLISH.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +43,7 @@ struct Config {
   std::string password_cost = "interactive";  // argon2id work per password hash
   int session_hours = 12;                   // how long a login session lasts
   int public_writes_per_hour = 30;          // public reports/photos/ratings per client address and hour
+  std::string open311_publish = "open311";  // cases the Open311 reads show: "open311" (their own) or "all"
 };
 
 // The keyring file for `config`: key_file, or the SQLite database's path + ".key" ("" for PostgreSQL,

@@ -84,6 +84,14 @@ struct CaseFilter {
   int limit = 50;
 };
 
+// A filter for events across cases (CaseStore::EventsBetween).
+struct EventFilter {
+  Timestamp from = 0, to = 0;       // events with `at` in [from, to)
+  bool state_changes_only = false;  // only reports and the events whose from and to states differ
+  std::optional<Channel> channel;   // only events of cases of this channel
+  int limit = 1000;                 // at most this many
+};
+
 // One page of cases, newest first; `next` is the before_id of the next page (0 = no more).
 struct CasePage {
   std::vector<Case> cases;
@@ -119,9 +127,8 @@ class CaseStore {
   virtual Result<std::optional<Case>> GetCaseByTrackingCode(const std::string& code) = 0;
   // The events of a case in order.
   virtual Result<std::vector<CaseEvent>> Events(int64_t case_id) = 0;
-  // Events of every case with `at` in [from, to), oldest first (ties by case and seq), at most `limit`;
-  // with `state_changes_only`, only reports and the events whose from and to states differ.
-  virtual Result<std::vector<CaseEvent>> EventsBetween(Timestamp from, Timestamp to, bool state_changes_only, int limit) = 0;
+  // Events across cases matching `filter`, oldest first (ties by case and seq).
+  virtual Result<std::vector<CaseEvent>> EventsBetween(const EventFilter& filter) = 0;
   // The id of the case created under idempotency key `key`, if any (a read; CaseTx has the same in a write).
   virtual Result<std::optional<int64_t>> FindCaseByIdempotencyKey(const std::string& key) = 0;
   virtual Result<CasePage> ListCases(const CaseFilter& filter) = 0;

@@ -217,9 +217,7 @@ Result<std::optional<Case>> PostgresStore::GetCaseByTrackingCode(const std::stri
   CIVICGRID_READ(sql::GetCaseByTrackingCode(db, *keyring_, code));
 }
 Result<std::vector<CaseEvent>> PostgresStore::Events(int64_t case_id) { CIVICGRID_READ(sql::Events(db, case_id)); }
-Result<std::vector<CaseEvent>> PostgresStore::EventsBetween(Timestamp from, Timestamp to, bool state_changes_only, int limit) {
-  CIVICGRID_READ(sql::EventsBetween(db, from, to, state_changes_only, limit));
-}
+Result<std::vector<CaseEvent>> PostgresStore::EventsBetween(const EventFilter& f) { CIVICGRID_READ(sql::EventsBetween(db, f)); }
 Result<std::optional<int64_t>> PostgresStore::FindCaseByIdempotencyKey(const std::string& key) {
   CIVICGRID_READ(sql::FindCaseByIdempotencyKey(db, key));
 }

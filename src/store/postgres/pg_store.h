@@ -39,7 +39,7 @@ class PostgresStore : public Store {
   Result<std::optional<Case>> GetCase(int64_t id) override;
   Result<std::optional<Case>> GetCaseByTrackingCode(const std::string& code) override;
   Result<std::vector<CaseEvent>> Events(int64_t case_id) override;
-  Result<std::vector<CaseEvent>> EventsBetween(Timestamp from, Timestamp to, bool state_changes_only, int limit) override;
+  Result<std::vector<CaseEvent>> EventsBetween(const EventFilter& filter) override;
   Result<std::optional<int64_t>> FindCaseByIdempotencyKey(const std::string& key) override;
   Result<CasePage> ListCases(const CaseFilter& filter) override;
   Result<int64_t> CountMatching(const CaseFilter& filter) override;

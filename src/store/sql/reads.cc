@@ -255,12 +255,16 @@ Result<std::vector<CaseEvent>> Events(Runner& db, int64_t case_id) {
   return out;
 }
 
-Result<std::vector<CaseEvent>> EventsBetween(Runner& db, Timestamp from, Timestamp to, bool state_changes_only, int limit) {
+Result<std::vector<CaseEvent>> EventsBetween(Runner& db, const EventFilter& f) {
   std::vector<CaseEvent> out;
-  const std::string only = state_changes_only ? " AND (action = 'report' OR from_status <> to_status)" : "";
-  auto r = db.Run("SELECT " + EventColumns() + " FROM case_events WHERE at >= ?1 AND at < ?2" + only +
-                      " ORDER BY at, case_id, seq LIMIT ?3",
-                  {from, to, int64_t{std::max(limit, 0)}}, [&](const RowReader& s) { out.push_back(ReadEvent(s)); });
+  std::string where = " FROM case_events WHERE at >= ?1 AND at < ?2";
+  if (f.state_changes_only) where += " AND (action = 'report' OR from_status <> to_status)";
+  if (f.channel) where += " AND case_id IN (SELECT id FROM cases WHERE channel = ?4)";
+  const std::string channel(f.channel ? ChannelName(*f.channel) : "");
+  auto r = db.Run("SELECT " + EventColumns() + where + " ORDER BY at, case_id, seq LIMIT ?3",
+                  f.channel ? std::vector<Value>{f.from, f.to, int64_t{std::max(f.limit, 0)}, channel}
+                            : std::vector<Value>{f.from, f.to, int64_t{std::max(f.limit, 0)}},
+                  [&](const RowReader& s) { out.push_back(ReadEvent(s)); });
   if (!r) return r.error();
   return out;
 }

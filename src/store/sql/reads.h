@@ -29,7 +29,7 @@ Result<ReferenceData> LoadReference(Runner& db);
 Result<std::optional<Case>> GetCase(Runner& db, const security::Keyring& ring, int64_t id);
 Result<std::optional<Case>> GetCaseByTrackingCode(Runner& db, const security::Keyring& ring, const std::string& code);
 Result<std::vector<CaseEvent>> Events(Runner& db, int64_t case_id);
-Result<std::vector<CaseEvent>> EventsBetween(Runner& db, Timestamp from, Timestamp to, bool state_changes_only, int limit);
+Result<std::vector<CaseEvent>> EventsBetween(Runner& db, const EventFilter& filter);
 Result<std::optional<int64_t>> FindCaseByIdempotencyKey(Runner& db, const std::string& key);
 Result<CasePage> ListCases(Runner& db, const security::Keyring& ring, const CaseFilter& filter);
 Result<int64_t> CountMatching(Runner& db, const CaseFilter& filter);

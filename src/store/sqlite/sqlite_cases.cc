@@ -28,9 +28,7 @@ Result<std::optional<Case>> SqliteStore::GetCaseByTrackingCode(const std::string
   CIVICGRID_READ(sql::GetCaseByTrackingCode(**db, *keyring_, code));
 }
 Result<std::vector<CaseEvent>> SqliteStore::Events(int64_t case_id) { CIVICGRID_READ(sql::Events(**db, case_id)); }
-Result<std::vector<CaseEvent>> SqliteStore::EventsBetween(Timestamp from, Timestamp to, bool state_changes_only, int limit) {
-  CIVICGRID_READ(sql::EventsBetween(**db, from, to, state_changes_only, limit));
-}
+Result<std::vector<CaseEvent>> SqliteStore::EventsBetween(const EventFilter& f) { CIVICGRID_READ(sql::EventsBetween(**db, f)); }
 Result<std::optional<int64_t>> SqliteStore::FindCaseByIdempotencyKey(const std::string& key) {
   CIVICGRID_READ(sql::FindCaseByIdempotencyKey(**db, key));
 }
