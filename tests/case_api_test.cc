@@ -407,6 +407,73 @@ TEST_F(CaseApi, ReferenceListsAndErrors) {
   Send("DELETE", "/api/v1/routing-rules/" + std::to_string(rule_), "", 404);
 }
 
+// A category's description, keywords and extra questions: optional on input, always in the answers,
+// round-tripped through the store, and a bad one refused naming its field.
+TEST_F(CaseApi, CategoriesCarryDescriptionKeywordsAndAttributes) {
+  auto find = [&](const std::string& code) {
+    const json::value all = Get("/api/v1/categories");
+    for (const auto& c : all.at("categories").as_array())
+      if (c.at("code").as_string() == code) return c;
+    ADD_FAILURE() << "no category " << code;
+    return json::value();
+  };
+  json::value plain = find("0101");
+  EXPECT_EQ(plain.at("description").as_string(), "");
+  EXPECT_TRUE(plain.at("keywords").as_array().empty());
+  EXPECT_TRUE(plain.at("attributes").as_array().empty());
+
+  const std::string limits = R"("limits":{"acknowledge":{"kind":"urgent_hours","amount":1},
+      "handle":{"kind":"urgent_hours","amount":24},"verify":{"kind":"working_days","amount":1}})";
+  const std::string leak = R"({"name":"供热管道漏水","parent":"01","level":"county",)" + limits + R"(,
+      "description":"供热管道、阀门或暖气片漏水","keywords":["漏水","暖气片","管道"],
+      "attributes":[{"code":"leak_size","datatype":"singlevaluelist","required":true,"description":"漏水程度",
+                     "values":[{"key":"drip","name":"滴漏"},{"key":"stream","name":"细流"},{"key":"burst","name":"喷涌"}]},
+                    {"code":"floor","datatype":"number","description":"楼层","datatype_description":"整数"}]})";
+  const json::value expected = json::parse(R"([
+      {"code":"leak_size","datatype":"singlevaluelist","required":true,"variable":true,"description":"漏水程度",
+       "datatype_description":"","order":1,
+       "values":[{"key":"drip","name":"滴漏"},{"key":"stream","name":"细流"},{"key":"burst","name":"喷涌"}]},
+      {"code":"floor","datatype":"number","required":false,"variable":true,"description":"楼层",
+       "datatype_description":"整数","order":2,"values":[]}])");
+  auto saved = Send("PUT", "/api/v1/categories/0103", leak, 200);
+  EXPECT_EQ(saved.at("attributes"), expected);
+  json::value listed = find("0103");
+  EXPECT_EQ(listed.at("description").as_string(), "供热管道、阀门或暖气片漏水");
+  EXPECT_EQ(listed.at("keywords"), json::parse(R"(["漏水","暖气片","管道"])"));
+  EXPECT_EQ(listed.at("attributes"), expected);
+  // What the API answers it takes back unchanged.
+  json::object again = listed.as_object();
+  again.erase("code");
+  EXPECT_EQ(Send("PUT", "/api/v1/categories/0103", json::serialize(again), 200), listed);
+
+  // A bad one is refused naming the field, and nothing changes.
+  auto bad = Send("PUT", "/api/v1/categories/0103",
+                  R"({"name":"供热管道漏水","parent":"01",)" + limits +
+                      R"(,"attributes":[{"code":"leak_size","datatype":"list","description":"漏水程度"}]})",
+                  400);
+  EXPECT_EQ(bad.at("error").at("field").as_string(), "attributes[0].datatype");
+  bad = Send("PUT", "/api/v1/categories/0103",
+             R"({"name":"供热管道漏水","parent":"01",)" + limits +
+                 R"(,"attributes":[{"code":"a","datatype":"string","description":"甲"},{"code":"a","datatype":"string","description":"乙"}]})",
+             400);
+  EXPECT_EQ(bad.at("error").at("field").as_string(), "attributes[1].code");
+  bad = Send("PUT", "/api/v1/categories/0103",
+             R"({"name":"供热管道漏水","parent":"01",)" + limits + R"(,"keywords":"漏水"})", 400);
+  EXPECT_EQ(bad.at("error").at("field").as_string(), "keywords");
+  bad = Send("PUT", "/api/v1/categories/0103",
+             R"({"name":"供热管道漏水","parent":"01",)" + limits + R"(,"keywords":["漏水,管道"]})", 400);
+  EXPECT_EQ(bad.at("error").at("field").as_string(), "keywords");
+  bad = Send("PUT", "/api/v1/categories/0103",
+             R"({"name":"供热管道漏水","parent":"01",)" + limits + R"(,"description":")" + std::string(1001, 'x') +
+                 R"("})",
+             400);
+  EXPECT_EQ(bad.at("error").at("field").as_string(), "description");
+  bad = Post("/api/v1/categories",
+             R"({"code":"0104","name":"供暖收费","parent":"01",)" + limits + R"(,"attributes":{"code":"a"}})", 400);
+  EXPECT_EQ(bad.at("error").at("field").as_string(), "attributes");
+  EXPECT_EQ(find("0103"), listed);
+}
+
 TEST_F(CaseApi, ReporterIsMaskedAndRevealedOnlyWithAnAuditedReason) {
   const int64_t id = ReportHeatingCase();
   const std::string url = "/api/v1/cases/" + std::to_string(id);

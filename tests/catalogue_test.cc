@@ -91,6 +91,69 @@ TEST(Catalogue, CategoriesCarryPrioritiesLimitsAndLevels) {
   EXPECT_EQ(find("0403")->level, Level::kGrid);
 }
 
+const Category* FindCategory(const std::string& code) {
+  for (const auto& c : Loaded().categories)
+    if (c.code == code) return &c;
+  return nullptr;
+}
+
+TEST(Catalogue, EveryCategoryIsDescribedAndEveryMinorHasKeywords) {
+  for (const auto& c : Loaded().categories) {
+    EXPECT_FALSE(c.description.empty()) << c.code;
+    EXPECT_LE(c.description.size(), 300u) << c.code << ": a short description";
+    if (c.parent.empty()) continue;
+    EXPECT_GE(c.keywords.size(), 2u) << c.code;
+    EXPECT_LE(c.keywords.size(), 4u) << c.code;
+  }
+  EXPECT_EQ(FindCategory("0101")->keywords, (std::vector<std::string>{"暖气", "室温低", "不热"}));
+}
+
+TEST(Catalogue, SomeCategoriesAskExtraQuestions) {
+  int asking = 0;
+  for (const auto& c : Loaded().categories) asking += !c.attributes.empty();
+  EXPECT_GE(asking, 3);
+  EXPECT_LE(asking, 6);
+
+  const auto& cold = FindCategory("0101")->attributes;
+  ASSERT_GE(cold.size(), 2u);
+  EXPECT_EQ(cold[0].code, "room_temperature");
+  EXPECT_EQ(cold[0].datatype, AttributeDatatype::kNumber);
+  EXPECT_TRUE(cold[0].required);
+  EXPECT_TRUE(cold[0].variable);
+  EXPECT_EQ(cold[0].description, "室内温度（摄氏度）");
+  EXPECT_EQ(cold[0].order, 1);
+  EXPECT_EQ(cold[1].code, "floor");
+  EXPECT_EQ(cold[1].datatype, AttributeDatatype::kNumber);
+  EXPECT_FALSE(cold[1].required);
+  EXPECT_EQ(cold[1].order, 2);
+
+  const auto& leak = FindCategory("0103")->attributes;
+  ASSERT_GE(leak.size(), 1u);
+  EXPECT_EQ(leak[0].code, "leak_size");
+  EXPECT_EQ(leak[0].datatype, AttributeDatatype::kSingleValueList);
+  EXPECT_TRUE(leak[0].required);
+  EXPECT_EQ(leak[0].values,
+            (std::vector<AttributeValue>{{"drip", "滴漏"}, {"stream", "细流"}, {"burst", "喷涌"}}));
+
+  const auto& light = FindCategory("0702")->attributes;
+  ASSERT_GE(light.size(), 1u);
+  EXPECT_EQ(light[0].code, "pole_number");
+  EXPECT_EQ(light[0].datatype, AttributeDatatype::kString);
+  EXPECT_TRUE(light[0].values.empty());
+
+  // A gas leak shows what to do first: a notice that takes no answer.
+  const auto& gas = FindCategory("0301")->attributes;
+  ASSERT_GE(gas.size(), 1u);
+  EXPECT_FALSE(gas[0].variable);
+  EXPECT_FALSE(gas[0].required);
+  EXPECT_NE(gas[0].description.find("撤离"), std::string::npos);
+
+  // The answers a reporter gives are checked against them.
+  EXPECT_TRUE(CheckAttributeAnswers(cold, {{"room_temperature", {"14.5"}}, {"floor", {"6"}}}).ok());
+  EXPECT_FALSE(CheckAttributeAnswers(cold, {{"floor", {"6"}}}).ok());
+  EXPECT_FALSE(CheckAttributeAnswers(leak, {{"leak_size", {"喷涌"}}}).ok());
+}
+
 TEST(Catalogue, UnitsAreInstantiatedPerDivisionWithSequentialIds) {
   const Catalogue& c = Loaded();
   ASSERT_FALSE(c.units.empty());
@@ -226,7 +289,7 @@ TEST(Catalogue, LoadingIsDeterministic) {
 class BrokenCatalogue : public ::testing::Test {
  protected:
   void Break(const std::string& file, int line, const std::string& text) {
-    for (const char* f : {"categories.tsv", "units.tsv", "rules.tsv"})
+    for (const char* f : {"categories.tsv", "category_details.tsv", "category_attributes.tsv", "units.tsv", "rules.tsv"})
       fs::copy_file(kDir + "/" + f, dir_.File(f), fs::copy_options::overwrite_existing);
     std::string in = testing::ReadFile(dir_.File(file)), out;
     int n = 0;
@@ -292,6 +355,72 @@ TEST_F(BrokenCatalogue, DuplicateCategoryCodeIsRejected) {
   Error e = Load();
   EXPECT_NE(e.message.find("already defined"), std::string::npos) << e.message;
   EXPECT_EQ(e.field, "code");
+}
+
+TEST_F(BrokenCatalogue, DetailsNameAnExistingCategoryOnceWithGoodKeywords) {
+  const int line = LineOf("category_details.tsv", "0102\t");
+  ASSERT_GT(line, 0);
+  Break("category_details.tsv", line, "0199\t不存在\t甲,乙");
+  Error e = Load();
+  EXPECT_NE(e.message.find("category_details.tsv line " + std::to_string(line) + ":"), std::string::npos) << e.message;
+  EXPECT_EQ(e.field, "code");
+
+  Break("category_details.tsv", line, "0101\t又一次\t甲,乙");
+  e = Load();
+  EXPECT_NE(e.message.find("already has details"), std::string::npos) << e.message;
+  EXPECT_EQ(e.field, "code");
+
+  Break("category_details.tsv", line, "0102\t停暖\t停暖,,没暖气");  // an empty keyword
+  e = Load();
+  EXPECT_NE(e.message.find("category_details.tsv line " + std::to_string(line) + ":"), std::string::npos) << e.message;
+  EXPECT_EQ(e.field, "keywords");
+}
+
+TEST_F(BrokenCatalogue, MalformedAttributesNameFileLineAndColumn) {
+  const int line = LineOf("category_attributes.tsv", "0103\tleak_size\t");
+  ASSERT_GT(line, 0);
+  const std::string at = "category_attributes.tsv line " + std::to_string(line) + ":";
+  auto expect = [&](const std::string& text, const std::string& column) {
+    Break("category_attributes.tsv", line, text);
+    Error e = Load();
+    EXPECT_NE(e.message.find(at), std::string::npos) << text << ": " << e.message;
+    EXPECT_EQ(e.field, column) << text << ": " << e.message;
+  };
+  expect("0199\tleak_size\tsinglevaluelist\trequired\t漏水程度\t\tdrip=滴漏", "category");
+  expect("0103\tleak_size\tlist\trequired\t漏水程度\t\tdrip=滴漏", "datatype");
+  expect("0103\tleak_size\tsinglevaluelist\tmust\t漏水程度\t\tdrip=滴漏", "kind");
+  expect("0103\tleak_size\tsinglevaluelist\trequired\t漏水程度\t\tdrip=滴漏|stream", "values");
+  expect("0103\tleak_size\tsinglevaluelist\trequired\t漏水程度\t\t", "values");           // no choices
+  expect("0103\tleak_size\tsinglevaluelist\trequired\t漏水程度\t\tdrip=滴漏|drip=细流", "values");
+  expect("0103\tleak_size\tnumber\trequired\t漏水程度\t\tdrip=滴漏", "values");           // choices of a number
+  expect("0103\tleak size\tsinglevaluelist\trequired\t漏水程度\t\tdrip=滴漏", "code");
+  expect("0103\tleak_size\tsinglevaluelist\trequired\t\t\tdrip=滴漏", "description");
+  Break("category_attributes.tsv", line, "0103\tleak_size\tstring\tinfo\t注意安全\t\t");  // a notice: fine
+  auto fine = LoadCatalogue(dir_.path().string(), SmallTerritory());
+  ASSERT_TRUE(fine.ok()) << fine.error().message;
+}
+
+TEST_F(BrokenCatalogue, ASecondAttributeWithTheSameCodeNamesItsLine) {
+  const int line = LineOf("category_attributes.tsv", "0103\tleak_place\t");
+  ASSERT_GT(line, 0);
+  Break("category_attributes.tsv", line, "0103\tleak_size\tstring\toptional\t又一个\t\t");
+  Error e = Load();
+  EXPECT_NE(e.message.find("category_attributes.tsv line " + std::to_string(line) + ":"), std::string::npos)
+      << e.message;
+  EXPECT_EQ(e.field, "code");
+}
+
+TEST_F(BrokenCatalogue, DetailsAndAttributesAreOptional) {
+  for (const char* f : {"categories.tsv", "units.tsv", "rules.tsv"})
+    fs::copy_file(kDir + "/" + f, dir_.File(f));
+  auto c = LoadCatalogue(dir_.path().string(), SmallTerritory());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->categories.size(), Loaded().categories.size());
+  for (const auto& cat : c->categories) {
+    EXPECT_TRUE(cat.description.empty()) << cat.code;
+    EXPECT_TRUE(cat.keywords.empty()) << cat.code;
+    EXPECT_TRUE(cat.attributes.empty()) << cat.code;
+  }
 }
 
 TEST_F(BrokenCatalogue, UnitPatternWithoutNameIsRejected) {

@@ -144,6 +144,22 @@ TEST_F(DbCopy, EveryTableArrivesWholeAndTheTargetServes) {
   ASSERT_TRUE(ga.ok() && gb.ok());
   ASSERT_EQ(ga->size(), gb->size());
   for (size_t i = 0; i < ga->size(); ++i) EXPECT_EQ((*ga)[i].code, (*gb)[i].code);
+  // The categories with their descriptions, keywords and extra questions (some in the demo catalogue).
+  auto ra = (*src)->LoadReference();
+  auto rb = (*dst)->LoadReference();
+  ASSERT_TRUE(ra.ok() && rb.ok());
+  ASSERT_EQ(ra->categories.size(), rb->categories.size());
+  size_t asking = 0;
+  for (size_t i = 0; i < ra->categories.size(); ++i) {
+    const Category& x = ra->categories[i];
+    const Category& y = rb->categories[i];
+    EXPECT_EQ(y.code, x.code);
+    EXPECT_EQ(y.description, x.description) << x.code;
+    EXPECT_EQ(y.keywords, x.keywords) << x.code;
+    EXPECT_EQ(y.attributes, x.attributes) << x.code;
+    if (!x.attributes.empty()) ++asking;
+  }
+  EXPECT_GT(asking, 0u) << "no category of the source asks anything: the test would prove nothing for them";
   auto aa = (*src)->ReadAudit(0, 10000);
   auto ab = (*dst)->ReadAudit(0, 10000);
   ASSERT_TRUE(aa.ok() && ab.ok());

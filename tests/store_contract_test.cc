@@ -564,12 +564,78 @@ TEST_F(StoreContract, PutCategoryRoundTripsAndNeedsAnExistingParent) {
   EXPECT_EQ(m.level, Level::kCommunity);
   EXPECT_FALSE(m.active);
 
+  EXPECT_EQ(m.description, "");  // none given: none stored
+  EXPECT_TRUE(m.keywords.empty());
+  EXPECT_TRUE(m.attributes.empty());
+
   // Replaced by code.
   minor.name = "室温不达标";
   MustWrite([&](CaseTx& tx) { return tx.PutCategory(minor); });
   ref = S().LoadReference();
   ASSERT_EQ(ref->categories.size(), 2u);
   EXPECT_EQ(ref->categories[1].name, "室温不达标");
+}
+
+// The extra questions of a category, with its description and keywords, come back as they were written,
+// and are replaced with the category.
+TEST_F(StoreContract, PutCategoryKeepsDescriptionKeywordsAndAttributes) {
+  Category major = MakeCategory("01", "供热");
+  Category minor = MakeCategory("0101", "暖气不热", "01");
+  minor.description = "室内温度低于标准（16℃）或暖气片不热。\n多行、\"引号\"与 \\ 反斜杠";
+  minor.keywords = {"暖气", "室温低", "heating"};
+  CategoryAttribute temperature;
+  temperature.code = "room_temperature";
+  temperature.datatype = AttributeDatatype::kNumber;
+  temperature.required = true;
+  temperature.description = "室内温度（摄氏度）";
+  temperature.datatype_description = "摄氏度，如 15.5";
+  temperature.order = 1;
+  CategoryAttribute leak;
+  leak.code = "leak_size";
+  leak.datatype = AttributeDatatype::kSingleValueList;
+  leak.description = "漏水程度";
+  leak.order = 2;
+  leak.values = {{"drip", "滴漏"}, {"stream", "细流"}, {"burst", "喷涌"}};
+  CategoryAttribute notice;
+  notice.code = "notice";
+  notice.variable = false;
+  notice.description = "请勿自行拆卸暖气片。";
+  notice.order = 3;
+  minor.attributes = {temperature, leak, notice};
+  MustWrite([&](CaseTx& tx) -> Result<void> {
+    if (auto r = tx.PutCategory(major); !r) return r;
+    return tx.PutCategory(minor);
+  });
+  auto ref = S().LoadReference();
+  ASSERT_TRUE(ref.ok()) << ref.error().message;
+  ASSERT_EQ(ref->categories.size(), 2u);
+  EXPECT_EQ(ref->categories[0].description, "");
+  EXPECT_TRUE(ref->categories[0].keywords.empty());
+  EXPECT_TRUE(ref->categories[0].attributes.empty());
+  const Category& m = ref->categories[1];
+  EXPECT_EQ(m.description, minor.description);
+  EXPECT_EQ(m.keywords, minor.keywords);
+  EXPECT_EQ(m.attributes, minor.attributes);
+
+  // Replaced whole: one keyword, no attributes.
+  minor.keywords = {"暖气"};
+  minor.attributes.clear();
+  MustWrite([&](CaseTx& tx) { return tx.PutCategory(minor); });
+  ref = S().LoadReference();
+  ASSERT_TRUE(ref.ok());
+  EXPECT_EQ(ref->categories[1].keywords, std::vector<std::string>{"暖气"});
+  EXPECT_TRUE(ref->categories[1].attributes.empty());
+
+  // The store checks them like the rest of the category.
+  minor.attributes = {temperature, temperature};
+  auto twice = S().Write([&](CaseTx& tx) { return tx.PutCategory(minor); });
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().field, "attributes[1].code");
+  minor.attributes.clear();
+  minor.keywords = {"暖气,供热"};
+  auto comma = S().Write([&](CaseTx& tx) { return tx.PutCategory(minor); });
+  ASSERT_FALSE(comma.ok());
+  EXPECT_EQ(comma.error().field, "keywords");
 }
 
 class StoreContractReference : public StoreContract {

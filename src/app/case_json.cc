@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/attribute_json.h"
 #include "common/json.h"
 
 namespace civicgrid::app {
@@ -191,7 +192,10 @@ json::object CategoryJson(const Category& c) {
                                   {"handle", Limit(c.handle)},
                                   {"verify", Limit(c.verify)}}},
           {"level", LevelName(c.level)},
-          {"active", c.active}};
+          {"active", c.active},
+          {"description", c.description},
+          {"keywords", json::value_from(c.keywords)},
+          {"attributes", AttributesToJsonArray(c.attributes)}};
 }
 
 json::object RuleJson(const RoutingRule& r) {

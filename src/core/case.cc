@@ -75,7 +75,13 @@ Result<void> ValidateCategory(const Category& c) {
   if (auto r = ValidateTimeLimit(c.verify, "verify"); !r) return r;
   if (c.level < Level::kCounty)
     return Error::InvalidArgument("level must be grid, community, street or county", "level");
-  return {};
+  if (c.description.size() > 1000)
+    return Error::InvalidArgument("description must be at most 1000 bytes", "description");
+  if (c.keywords.size() > 20) return Error::InvalidArgument("a category has at most 20 keywords", "keywords");
+  for (const std::string& k : c.keywords)
+    if (k.empty() || k.size() > 50 || k.find(',') != std::string::npos)
+      return Error::InvalidArgument("keyword '" + k + "' must be 1–50 bytes without ','", "keywords");
+  return ValidateAttributes(c.attributes);
 }
 
 Level Unit::level() const {

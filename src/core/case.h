@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/calendar.h"
+#include "core/category_attribute.h"
 #include "core/result.h"
 #include "core/territory.h"
 #include "core/time_limit.h"
@@ -57,10 +58,14 @@ struct Category {
   TimeLimit verify{TimeLimitKind::kWorkingDays, 1};
   Level level = Level::kStreet;  // the lowest level that should handle it (grid … county)
   bool active = true;
+  std::string description;                   // for reporters (Open311's description), ≤ 1000 bytes
+  std::vector<std::string> keywords;         // ≤ 20, each 1–50 bytes without ','
+  std::vector<CategoryAttribute> attributes;  // the extra questions asked of a reporter
 };
 
 // Checks a category's code shape (2 or 4 digits, a minor under its parent), name, limits and level
-// (grid, community, street or county); errors name the field.
+// (grid, community, street or county), description, keywords and attributes (ValidateAttributes);
+// errors name the field ("keywords", "attributes[0].code", …).
 Result<void> ValidateCategory(const Category& category);
 
 // Kinds of unit: departments (住建局…), companies (供热公司…), committees (社区居委会…) and command centers.

@@ -43,8 +43,9 @@ struct CategoryAttribute {
   bool operator==(const CategoryAttribute&) const = default;
 };
 
-// Checks a category's attribute list: at most 50, each as its comment says. Errors are invalid_argument
-// naming the field as "attributes[i].code", "attributes[i].values", … (i from 0).
+// Checks a category's attribute list: at most 50, each as its comment says (a list datatype has values,
+// no other datatype has any). Errors are invalid_argument naming the field as "attributes[i].code",
+// "attributes[i].values", "attributes[i].values[j].key", … (i and j from 0), or "attributes" for too many.
 Result<void> ValidateAttributes(const std::vector<CategoryAttribute>& attributes);
 
 // A report's answers: attribute code → the values given (one for every datatype but multivaluelist).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -156,6 +158,119 @@ Result<std::vector<Category>> ReadCategories(const std::string& path) {
   return out;
 }
 
+// The category of `code` in `categories`, or null.
+Category* FindCategory(std::vector<Category>& categories, const std::string& code) {
+  for (Category& c : categories)
+    if (c.code == code) return &c;
+  return nullptr;
+}
+
+// Words joined by ',' (each trimmed; empty text → none).
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  for (size_t start = 0;;) {
+    const size_t comma = text.find(',', start);
+    out.push_back(Trim(std::string_view(text).substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Adds the descriptions and keywords of category_details.tsv to `categories`.
+Result<void> ReadCategoryDetails(const std::string& path, std::vector<Category>& categories) {
+  auto table = ReadTable(path, {"code", "description", "keywords"}, 2);
+  if (!table) return table.error();
+  const Table& t = *table;
+  std::unordered_map<std::string, int> line_of;
+  for (const Row& row : t.rows) {
+    const auto& c = row.cells;
+    Category* cat = FindCategory(categories, c[0]);
+    if (!cat) return t.Fail(row, "category '" + c[0] + "' is not defined in categories.tsv", "code");
+    if (auto [it, fresh] = line_of.emplace(c[0], row.line); !fresh)
+      return t.Fail(row, "category " + c[0] + " already has details on line " + std::to_string(it->second), "code");
+    cat->description = c[1];
+    cat->keywords = SplitCommas(c[2]);
+    if (auto r = ValidateCategory(*cat); !r) return t.Fail(row, r.error());
+  }
+  return {};
+}
+
+// The column of category_attributes.tsv that a ValidateAttributes field ("attributes[2].values[0].key")
+// names.
+std::string ColumnOf(const std::string& field) {
+  const size_t dot = field.find("].");
+  if (dot == std::string::npos) return "category";
+  std::string member = field.substr(dot + 2);
+  member = member.substr(0, member.find_first_of(".["));
+  if (member == "required") return "kind";
+  if (member == "order") return "code";
+  return member;
+}
+
+// A list attribute's choices written "key=name|key=name".
+Result<std::vector<AttributeValue>> ParseChoices(const Table& t, const Row& row, const std::string& text) {
+  std::vector<AttributeValue> out;
+  if (text.empty()) return out;
+  for (size_t start = 0;;) {
+    const size_t bar = text.find('|', start);
+    const std::string item = text.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos) return t.Fail(row, "choice '" + item + "' must be written key=name", "values");
+    out.push_back({Trim(std::string_view(item).substr(0, eq)), Trim(std::string_view(item).substr(eq + 1))});
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  return out;
+}
+
+// Adds the attributes of category_attributes.tsv to `categories`, numbered in file order per category.
+Result<void> ReadCategoryAttributes(const std::string& path, std::vector<Category>& categories) {
+  auto table = ReadTable(path, {"category", "code", "datatype", "kind", "description", "datatype_description",
+                                "values"},
+                         2);
+  if (!table) return table.error();
+  const Table& t = *table;
+  std::map<std::string, std::vector<const Row*>> rows_of;  // category → its rows, in order
+  for (const Row& row : t.rows) {
+    const auto& c = row.cells;
+    Category* cat = FindCategory(categories, c[0]);
+    if (!cat) return t.Fail(row, "category '" + c[0] + "' is not defined in categories.tsv", "category");
+    CategoryAttribute a;
+    a.code = c[1];
+    auto datatype = ParseAttributeDatatype(c[2]);
+    if (!datatype)
+      return t.Fail(row,
+                    "datatype '" + c[2] + "' must be string, number, datetime, text, singlevaluelist or multivaluelist",
+                    "datatype");
+    a.datatype = *datatype;
+    if (c[3] != "required" && c[3] != "optional" && c[3] != "info")
+      return t.Fail(row, "kind '" + c[3] + "' must be required, optional or info", "kind");
+    a.required = c[3] == "required";
+    a.variable = c[3] != "info";
+    a.description = c[4];
+    a.datatype_description = c[5];
+    auto values = ParseChoices(t, row, c[6]);
+    if (!values) return values.error();
+    a.values = std::move(*values);
+    auto& rows = rows_of[cat->code];
+    a.order = static_cast<int>(rows.size()) + 1;
+    rows.push_back(&row);
+    cat->attributes.push_back(std::move(a));
+  }
+  for (const auto& [code, rows] : rows_of) {
+    const Category* cat = FindCategory(categories, code);
+    if (auto r = ValidateCategory(*cat); !r) {
+      const std::string& f = r.error().field;
+      size_t i = 0;  // the attribute named: "attributes[i]…"
+      if (f.rfind("attributes[", 0) == 0) i = std::min<size_t>(std::strtoul(f.c_str() + 11, nullptr, 10), rows.size() - 1);
+      return t.Fail(*rows[i], r.error().message + " (" + f + ")", ColumnOf(f));
+    }
+  }
+  return {};
+}
+
 struct UnitTemplate {
   Level level;
   UnitKind kind;
@@ -274,6 +389,11 @@ Result<Catalogue> LoadCatalogue(const std::string& dir, const std::vector<Divisi
   auto categories = ReadCategories(dir + "/categories.tsv");
   if (!categories) return categories.error();
   out.categories = std::move(*categories);
+  const std::string details_path = dir + "/category_details.tsv", attributes_path = dir + "/category_attributes.tsv";
+  if (std::filesystem::exists(details_path))
+    if (auto r = ReadCategoryDetails(details_path, out.categories); !r) return r.error();
+  if (std::filesystem::exists(attributes_path))
+    if (auto r = ReadCategoryAttributes(attributes_path, out.categories); !r) return r.error();
   auto unit_templates = ReadUnitTemplates(units_path);
   if (!unit_templates) return unit_templates.error();
   auto rule_templates = ReadRuleTemplates(rules_path, out.categories, *unit_templates);

@@ -1,6 +1,8 @@
 // The demo catalogue: categories (大类/小类), units and routing rules, read from data/catalogue/.
 //
-// categories.tsv is the category tree itself. units.tsv and rules.tsv are templates applied to the
+// categories.tsv is the category tree itself; the optional category_details.tsv adds descriptions and
+// keywords, and the optional category_attributes.tsv the extra questions some categories ask (one line
+// per question, numbered in file order). units.tsv and rules.tsv are templates applied to the
 // territory: a unit template (level, kind, name pattern, key) yields one unit per division of its level,
 // named by replacing {name} with the division's name; a rule template (category, unit key, level,
 // co-unit keys, note) yields one rule per division of its level, whose territory is that division and
@@ -42,10 +44,12 @@ struct Catalogue {
   int64_t UnitId(std::string_view division, std::string_view key) const;
 };
 
-// Reads `dir`/categories.tsv, units.tsv and rules.tsv and instantiates the templates for `divisions`
+// Reads `dir`/categories.tsv, units.tsv and rules.tsv (and category_details.tsv and
+// category_attributes.tsv where they exist) and instantiates the templates for `divisions`
 // (only divisions of county, street and community level are used; with no divisions, the result holds
 // the categories only). Every category, unit and rule is checked with ValidateCategory, ValidateUnit and
-// ValidateRoutingRule; besides, category codes are unique, every minor's parent exists, template keys are
+// ValidateRoutingRule; besides, category codes are unique, every minor's parent exists, details and
+// attributes name existing categories (details at most once each), template keys are
 // unique per level, every rule names an existing category and existing keys of its own level, and no two
 // rule templates share category and level. Errors are invalid_argument with a message
 // "<path> line <n>: …" (the field is the offending column), or naming the file alone when it cannot be read.

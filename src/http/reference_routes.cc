@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "app/case_json.h"
+#include "common/attribute_json.h"
 #include "http/case_routes.h"
 #include "common/log.h"
 #include "http/json_body.h"
@@ -92,6 +93,17 @@ Result<Category> ParseCategory(const json::object& o, const std::string& code) {
   c.acknowledge = *ack;
   c.handle = *handle;
   c.verify = *verify;
+  auto description = OptString(o, "description", 1000);
+  if (!description) return description.error();
+  c.description = description->value_or("");
+  auto keywords = StringList(o, "keywords", 20);
+  if (!keywords) return keywords.error();
+  c.keywords = std::move(*keywords);
+  if (auto a = o.find("attributes"); a != o.end() && !a->value().is_null()) {
+    auto attributes = ParseAttributesJson(a->value());
+    if (!attributes) return attributes.error();
+    c.attributes = std::move(*attributes);
+  }
   if (auto r = ValidateCategory(c); !r) return r.error();
   return c;
 }

@@ -171,6 +171,21 @@ test('categories form a tree and a body as the API wants it', () => {
   assert.equal(body.code, undefined)
   assert.equal(body.parent, undefined)
   assert.equal(body.priority, 'high')
+  assert.equal(body.attributes, undefined, 'none to keep')
+
+  // Saving an existing category keeps what the dialog does not edit.
+  const asking = {
+    ...cats[2],
+    description: '室温低于 16℃',
+    keywords: ['暖气', '室温'],
+    attributes: [{ code: 'room_temperature', datatype: 'number', required: true, variable: true,
+                   description: '室内温度（摄氏度）', datatype_description: '', order: 1, values: [] }],
+  }
+  const kept = categoryBody(categoryForm(asking), { withCode: false })
+  assert.equal(kept.description, asking.description)
+  assert.deepEqual(kept.keywords, asking.keywords)
+  assert.deepEqual(kept.attributes, asking.attributes)
+  assert.notEqual(kept.attributes, asking.attributes, 'copied, not shared')
 })
 
 test('calendar days: weekly rule, overrides and the PUT body', () => {

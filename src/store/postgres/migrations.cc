@@ -12,8 +12,9 @@ struct Migration {
 };
 
 // Append only: never edit a migration that has shipped. Version 1 is the schema the SQLite migrations 1–6
-// reach (store/sqlite/migrations.cc), in PostgreSQL's types; every text column compares bytewise (COLLATE
-// "C"), as in SQLite, which the subtree ranges (code >= x AND code < x || ':') rely on.
+// reach (store/sqlite/migrations.cc), in PostgreSQL's types; each later one is a later SQLite migration
+// (2 is SQLite's 7). Every text column compares bytewise (COLLATE "C"), as in SQLite, which the subtree
+// ranges (code >= x AND code < x || ':') rely on.
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {
       {1, "schema", R"sql(
@@ -348,6 +349,15 @@ CREATE TABLE api_keys (
   created_by  TEXT COLLATE "C" NOT NULL,
   revoked_at  BIGINT NOT NULL DEFAULT 0
 );
+)sql"},
+      {2, "category attributes and events by time", R"sql(
+-- SQLite's migration 7. A category's text for reporters, its keywords (joined by ',') and its extra
+-- questions (the JSON of common/attribute_json.h): what an Open311 service lists.
+ALTER TABLE categories ADD COLUMN description TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE categories ADD COLUMN keywords TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE categories ADD COLUMN attributes TEXT COLLATE "C" NOT NULL DEFAULT '[]';
+-- Events by time, for feeds of the changes since a moment.
+CREATE INDEX case_events_at ON case_events(at);
 )sql"},
   };
   return kAll;

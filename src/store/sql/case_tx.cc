@@ -1,5 +1,7 @@
 #include "store/sql/case_tx.h"
 
+#include "common/attribute_json.h"
+
 #include "store/sql/accounts.h"
 #include "store/sql/audit.h"
 #include "store/sql/case_rows.h"
@@ -151,19 +153,24 @@ Result<void> SqlCaseTx::PutCategory(const Category& c) {
     if (!p) return p.error();
     if (!*p) return Error::InvalidArgument("parent category '" + c.parent + "' does not exist", "parent");
   }
+  std::string keywords;
+  for (const std::string& k : c.keywords) keywords += (keywords.empty() ? "" : ",") + k;
   auto r = db_.Run(
       "INSERT INTO categories(code, name, parent, priority, acknowledge_kind, acknowledge_amount, "
-      "handle_kind, handle_amount, verify_kind, verify_amount, level, active) VALUES (?1, ?2, ?3, "
-      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+      "handle_kind, handle_amount, verify_kind, verify_amount, level, active, description, keywords, "
+      "attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
       "parent = excluded.parent, priority = excluded.priority, acknowledge_kind = "
       "excluded.acknowledge_kind, acknowledge_amount = excluded.acknowledge_amount, handle_kind = "
       "excluded.handle_kind, handle_amount = excluded.handle_amount, verify_kind = "
       "excluded.verify_kind, verify_amount = excluded.verify_amount, level = excluded.level, "
-      "active = excluded.active",
+      "active = excluded.active, description = excluded.description, keywords = excluded.keywords, "
+      "attributes = excluded.attributes",
       {c.code, c.name, c.parent, std::string(PriorityName(c.priority)),
        std::string(TimeLimitKindName(c.acknowledge.kind)), c.acknowledge.amount,
        std::string(TimeLimitKindName(c.handle.kind)), c.handle.amount, std::string(TimeLimitKindName(c.verify.kind)),
-       c.verify.amount, static_cast<int64_t>(c.level), int64_t{c.active}});
+       c.verify.amount, static_cast<int64_t>(c.level), int64_t{c.active}, c.description, std::move(keywords),
+       AttributesToJson(c.attributes)});
   if (!r) return r.error();
   return BumpReference();
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/attribute_json.h"
 #include "geo/wkb.h"
 #include "store/sql/case_filter.h"
 #include "store/sql/case_rows.h"
@@ -32,6 +33,18 @@ Result<int64_t> OneInt(Runner& db, const std::string& sql) {
   int64_t out = 0;
   auto r = db.Run(sql, {}, [&](const RowReader& row) { out = row.Int(0); });
   if (!r) return r.error();
+  return out;
+}
+
+// The keywords of a category as stored, joined by ','.
+std::vector<std::string> SplitKeywords(const std::string& joined) {
+  std::vector<std::string> out;
+  for (size_t start = 0; start < joined.size();) {
+    size_t comma = joined.find(',', start);
+    if (comma == std::string::npos) comma = joined.size();
+    out.push_back(joined.substr(start, comma - start));
+    start = comma + 1;
+  }
   return out;
 }
 
@@ -193,9 +206,10 @@ Result<ReferenceData> LoadReference(Runner& db) {
                         out.units.push_back(std::move(u));
                       });
   if (!units) return units.error();
+  std::string bad;
   auto categories = db.Run(
       "SELECT code, name, parent, priority, acknowledge_kind, acknowledge_amount, handle_kind, handle_amount, "
-      "verify_kind, verify_amount, level, active FROM categories ORDER BY code",
+      "verify_kind, verify_amount, level, active, description, keywords, attributes FROM categories ORDER BY code",
       {}, [&](const RowReader& s) {
         Category c;
         c.code = s.Text(0);
@@ -207,15 +221,22 @@ Result<ReferenceData> LoadReference(Runner& db) {
         c.verify = {ParseTimeLimitKind(s.Text(8)).value_or(TimeLimitKind::kWorkingDays), s.Int(9)};
         c.level = static_cast<Level>(s.Int(10));
         c.active = s.Int(11) != 0;
+        c.description = s.Text(12);
+        c.keywords = SplitKeywords(s.Text(13));
+        if (auto a = ParseAttributesJson(s.Text(14)); a) {
+          c.attributes = std::move(*a);
+        } else if (bad.empty()) {
+          bad = "category " + c.code + ": bad attributes in the database: " + a.error().message;
+        }
         out.categories.push_back(std::move(c));
       });
   if (!categories) return categories.error();
+  if (!bad.empty()) return Error::Internal(bad);
   auto rules = db.Run("SELECT id, category, territory, unit, co_units, note FROM routing_rules ORDER BY id", {},
                       [&](const RowReader& s) {
                         out.rules.push_back({s.Int(0), s.Text(1), s.Text(2), s.Int(3), SplitIds(s.Text(4)), s.Text(5)});
                       });
   if (!rules) return rules.error();
-  std::string bad;
   auto calendars = db.Run("SELECT id, name, utc_offset_minutes, working_weekdays, office_hours FROM calendars ORDER BY id",
                           {}, [&](const RowReader& s) {
                             Calendar c;

@@ -386,6 +386,15 @@ INSERT INTO case_stats_month(period, dim, area, value, reported, accepted, dispa
   SELECT CAST(strftime('%Y', day * 86400, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) - 1, 3, substr(territory, 1, 6), channel, sum(reported), sum(accepted), sum(dispatched), sum(returned), sum(resolved), sum(resolved_on_time), sum(overdue), sum(suspended), sum(due), sum(closed), sum(closed_on_time), sum(self_handled), sum(reworked), sum(extended), sum(escalated), sum(evaluated), sum(satisfied), sum(basically_satisfied), sum(unsatisfied), sum(rejected), sum(merged), sum(handling_seconds), sum(ended_grid), sum(ended_community), sum(ended_street), sum(ended_county), sum(ended_city), sum(open)
   FROM case_stats GROUP BY 1, 3, 4;
 )sql"},
+      {7, "category attributes and events by time", R"sql(
+-- A category's text for reporters, its keywords (joined by ',') and its extra questions (the JSON of
+-- common/attribute_json.h): what an Open311 service lists.
+ALTER TABLE categories ADD COLUMN description TEXT NOT NULL DEFAULT '';
+ALTER TABLE categories ADD COLUMN keywords TEXT NOT NULL DEFAULT '';
+ALTER TABLE categories ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]';
+-- Events by time, for feeds of the changes since a moment.
+CREATE INDEX case_events_at ON case_events(at);
+)sql"},
   };
   return kAll;
 }

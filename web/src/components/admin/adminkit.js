@@ -165,7 +165,8 @@ export const DEFAULT_LIMITS = {
 }
 
 // The form of a new category (a minor of `parent` when given, starting from its major's limits) or
-// of an existing one.
+// of an existing one. The dialog does not edit a category's description, keywords and attributes (its
+// extra questions); the form carries them so that saving it keeps them.
 export function categoryForm(category, parent = null) {
   const base = category ?? parent
   const limits = {}
@@ -181,6 +182,9 @@ export function categoryForm(category, parent = null) {
     level: base?.level ?? 'street',
     active: category?.active ?? true,
     limits,
+    description: category?.description ?? '',
+    keywords: [...(category?.keywords ?? [])],
+    attributes: JSON.parse(JSON.stringify(category?.attributes ?? [])), // a deep copy, of a reactive one too
   }
 }
 
@@ -197,6 +201,10 @@ export function categoryBody(form, { withCode }) {
   }
   if (form.parent) body.parent = form.parent
   if (withCode) body.code = String(form.code ?? '').trim()
+  // Left out, the server would clear them.
+  if (form.description) body.description = form.description
+  if (form.keywords?.length) body.keywords = form.keywords
+  if (form.attributes?.length) body.attributes = form.attributes
   return body
 }
 
