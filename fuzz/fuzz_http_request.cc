@@ -20,7 +20,7 @@
 #include <string_view>
 
 #include "app/attachments.h"
-#include "common/utf8.h"
+#include "core/text.h"
 #include "fuzz/fuzz_check.h"
 #include "http/attachment_routes.h"
 #include "http/beast_request.h"

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "app/territory.h"
-#include "common/utf8.h"
+#include "core/text.h"
 #include "core/calendar.h"
 #include "core/case.h"
 #include "core/territory.h"

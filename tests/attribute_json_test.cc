@@ -8,30 +8,12 @@
 
 #include <boost/json.hpp>
 
+#include "support/case_fixtures.h"
+
 namespace civicgrid {
 namespace {
 
-std::vector<CategoryAttribute> Sample() {
-  CategoryAttribute temperature;
-  temperature.code = "room_temperature";
-  temperature.datatype = AttributeDatatype::kNumber;
-  temperature.required = true;
-  temperature.description = "室内温度（摄氏度）";
-  temperature.datatype_description = "摄氏度，如 16.5";
-  temperature.order = 1;
-  CategoryAttribute leak;
-  leak.code = "leak_size";
-  leak.datatype = AttributeDatatype::kSingleValueList;
-  leak.description = "漏水程度";
-  leak.order = 3;
-  leak.values = {{"drip", "滴漏"}, {"stream", "细流"}, {"burst", "喷涌"}};
-  CategoryAttribute notice;
-  notice.code = "notice";
-  notice.variable = false;
-  notice.description = "如闻到燃气味，请先撤离并拨打抢修电话。\"引号\"";
-  notice.order = 2;
-  return {temperature, leak, notice};
-}
+std::vector<CategoryAttribute> Sample() { return testing::TestAttributes(); }
 
 // The field of a failed parse of `text`, or "ok".
 std::string FieldOf(const std::string& text) {

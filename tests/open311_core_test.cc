@@ -39,7 +39,7 @@ TEST(Open311Status, ExtendedStatusesFollowTheWorkflow) {
   using S = CaseStatus;
   const std::vector<std::pair<S, std::string>> table = {
       {S::kReported, "OPEN"},          {S::kAccepted, "INVESTIGATING"},   {S::kReturned, "INVESTIGATING"},
-      {S::kDispatched, "ACTION_SCHEDULED"}, {S::kSuspended, "ACTION_SCHEDULED"}, {S::kAcknowledged, "IN_PROGRESS"},
+      {S::kDispatched, "ACTION_SCHEDULED"}, {S::kSuspended, "NO_FURTHER_ACTION"}, {S::kAcknowledged, "IN_PROGRESS"},
       {S::kEscalated, "INTERNAL_REFERRAL"}, {S::kResolved, "FIXED"},       {S::kVerified, "FIXED"},
       {S::kEvaluated, "FIXED"},        {S::kClosed, "CLOSED"},            {S::kMerged, "DUPLICATE"},
       {S::kRejected, "NOT_COUNCILS_RESPONSIBILITY"}};

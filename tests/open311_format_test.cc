@@ -31,7 +31,12 @@ TEST(Form, DecodesUtf8AndRefusesBadEscapes) {
   for (const char* bad : {"a=%", "a=%4", "a=%G1", "a=%FF", "a=%00"}) {
     auto r = ParseForm(bad);
     ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.error().field, "body");
+    EXPECT_EQ(r.error().field, "a") << bad;  // a bad value names its field
+  }
+  for (const char* bad : {"%FF=1", "a%=1", "a%00=1"}) {
+    auto r = ParseForm(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().field, "body") << bad;  // a bad name has no field to name
   }
 }
 

@@ -583,25 +583,8 @@ TEST_F(StoreContract, PutCategoryKeepsDescriptionKeywordsAndAttributes) {
   Category minor = MakeCategory("0101", "暖气不热", "01");
   minor.description = "室内温度低于标准（16℃）或暖气片不热。\n多行、\"引号\"与 \\ 反斜杠";
   minor.keywords = {"暖气", "室温低", "heating"};
-  CategoryAttribute temperature;
-  temperature.code = "room_temperature";
-  temperature.datatype = AttributeDatatype::kNumber;
-  temperature.required = true;
-  temperature.description = "室内温度（摄氏度）";
-  temperature.datatype_description = "摄氏度，如 15.5";
-  temperature.order = 1;
-  CategoryAttribute leak;
-  leak.code = "leak_size";
-  leak.datatype = AttributeDatatype::kSingleValueList;
-  leak.description = "漏水程度";
-  leak.order = 2;
-  leak.values = {{"drip", "滴漏"}, {"stream", "细流"}, {"burst", "喷涌"}};
-  CategoryAttribute notice;
-  notice.code = "notice";
-  notice.variable = false;
-  notice.description = "请勿自行拆卸暖气片。";
-  notice.order = 3;
-  minor.attributes = {temperature, leak, notice};
+  minor.attributes = testing::TestAttributes();
+  const CategoryAttribute temperature = minor.attributes[0];
   MustWrite([&](CaseTx& tx) -> Result<void> {
     if (auto r = tx.PutCategory(major); !r) return r;
     return tx.PutCategory(minor);

@@ -1,5 +1,5 @@
 // IsValidUtf8: accepts well-formed UTF-8 only (RFC 3629).
-#include "common/utf8.h"
+#include "core/text.h"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 
 #include "app/credentials.h"
 #include "common/json.h"
-#include "common/utf8.h"
+#include "core/text.h"
 
 namespace civicgrid::app {
 namespace {
@@ -17,11 +17,6 @@ namespace json = boost::json;
 
 // The idempotency key under which a token's case is remembered.
 std::string TokenKey(const std::string& token) { return "open311-token:" + token; }
-
-// Characters (code points) of valid UTF-8 text.
-size_t CodePoints(std::string_view text) {
-  return std::count_if(text.begin(), text.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; });
-}
 
 // A decimal number in [lo, hi], or an error naming `field`.
 Result<double> Degrees(const std::string& text, double lo, double hi, const char* field) {
@@ -123,8 +118,6 @@ Result<Open311Receipt> Open311::Report(const Open311ReportInput& in) {
   if (!service) return Error::InvalidArgument("no service has service_code " + in.service_code, "service_code");
 
   if (in.description.empty()) return Error::InvalidArgument("description is required", "description");
-  if (CodePoints(in.description) > 4000)
-    return Error::InvalidArgument("description is longer than 4000 characters", "description");
 
   ReportInput r;
   r.channel = Channel::kOpen311;

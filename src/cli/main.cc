@@ -67,8 +67,9 @@ int main(int argc, char** argv) {
                          "10,000,000 at --scale province)")
       ->check(CLI::Range(0.0, 1e9));
   demo_build->add_option("--catalogue", demo_args.catalogue_dir,
-                         "directory with categories.tsv, units.tsv and rules.tsv (default: 'catalogue' beside --data; "
-                         "without one, only the territory is built)");
+                         "directory with categories.tsv, units.tsv and rules.tsv, and optionally category_details.tsv "
+                         "and category_attributes.tsv (default: 'catalogue' beside --data; without one, only the "
+                         "territory is built)");
   demo_build->add_flag("--force", demo_args.force,
                        "replace what the database holds: its file is deleted and built anew (stop a server using it "
                        "first)");

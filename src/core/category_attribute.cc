@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/case.h"
+#include "core/text.h"
 
 namespace civicgrid {
 namespace {
@@ -38,39 +39,6 @@ bool HasControl(std::string_view s) {
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7F) return true;
   return false;
-}
-
-// Well-formed UTF-8 (RFC 3629): the same rule as common/utf8.h, which core cannot use.
-bool IsUtf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  for (size_t i = 0; i < n;) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t length;
-    unsigned char low = 0x80, high = 0xBF;  // the range of the second byte: no overlongs, surrogates, > U+10FFFF
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) low = 0xA0;
-      if (c == 0xED) high = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) low = 0x90;
-      if (c == 0xF4) high = 0x8F;
-    } else {
-      return false;
-    }
-    if (n - i < length || p[i + 1] < low || p[i + 1] > high) return false;
-    for (size_t k = 2; k < length; ++k)
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return false;
-    i += length;
-  }
-  return true;
 }
 
 bool IsFiniteNumber(std::string_view s) {
@@ -144,7 +112,7 @@ Result<void> CheckAnswer(const CategoryAttribute& a, const std::vector<std::stri
     case AttributeDatatype::kText: {
       const size_t max = a.datatype == AttributeDatatype::kString ? kMaxStringAnswer : kMaxTextAnswer;
       if (v.size() > max) return wrong(a.code + " is longer than " + std::to_string(max) + " bytes");
-      if (!IsUtf8(v)) return wrong(a.code + " is not valid UTF-8");
+      if (!IsValidUtf8(v)) return wrong(a.code + " is not valid UTF-8");
       return {};
     }
     case AttributeDatatype::kSingleValueList:

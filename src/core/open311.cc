@@ -12,6 +12,7 @@ std::string_view ExtendedStatusName(ExtendedStatus status) {
     case ExtendedStatus::kActionScheduled: return "ACTION_SCHEDULED";
     case ExtendedStatus::kInProgress: return "IN_PROGRESS";
     case ExtendedStatus::kInternalReferral: return "INTERNAL_REFERRAL";
+    case ExtendedStatus::kNoFurtherAction: return "NO_FURTHER_ACTION";
     case ExtendedStatus::kFixed: return "FIXED";
     case ExtendedStatus::kClosed: return "CLOSED";
     case ExtendedStatus::kDuplicate: return "DUPLICATE";
@@ -26,8 +27,10 @@ ExtendedStatus ExtendedStatusOf(CaseStatus status) {
     case S::kReported: return ExtendedStatus::kOpen;
     case S::kAccepted:
     case S::kReturned: return ExtendedStatus::kInvestigating;
-    case S::kDispatched:
-    case S::kSuspended: return ExtendedStatus::kActionScheduled;
+    case S::kDispatched: return ExtendedStatus::kActionScheduled;
+    // 挂账: the work is parked (policy, funds or history stand in the way) and its clock stopped; the
+    // case stays open and goes back to where it was when resumed.
+    case S::kSuspended: return ExtendedStatus::kNoFurtherAction;
     case S::kAcknowledged: return ExtendedStatus::kInProgress;
     case S::kEscalated: return ExtendedStatus::kInternalReferral;
     case S::kResolved:

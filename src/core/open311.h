@@ -16,11 +16,11 @@ namespace civicgrid {
 
 // The extended statuses of the servicerequestupdates extension that civicgrid's states map to.
 enum class ExtendedStatus {
-  kOpen, kInvestigating, kActionScheduled, kInProgress, kInternalReferral, kFixed, kClosed, kDuplicate,
-  kNotCouncilsResponsibility,
+  kOpen, kInvestigating, kActionScheduled, kInProgress, kInternalReferral, kNoFurtherAction, kFixed, kClosed,
+  kDuplicate, kNotCouncilsResponsibility,
 };
-// "OPEN", "INVESTIGATING", "ACTION_SCHEDULED", "IN_PROGRESS", "INTERNAL_REFERRAL", "FIXED", "CLOSED",
-// "DUPLICATE", "NOT_COUNCILS_RESPONSIBILITY"
+// "OPEN", "INVESTIGATING", "ACTION_SCHEDULED", "IN_PROGRESS", "INTERNAL_REFERRAL", "NO_FURTHER_ACTION",
+// "FIXED", "CLOSED", "DUPLICATE", "NOT_COUNCILS_RESPONSIBILITY"
 std::string_view ExtendedStatusName(ExtendedStatus status);
 
 // The extended status of a case in `status` (the table of docs/open311.md).

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/text.h"
+
 namespace civicgrid {
 namespace {
 
@@ -454,8 +456,8 @@ Result<Outcome> Apply(const Case& before, const ActionRequest& req, const Action
 
 Result<Outcome> Report(const Case& draft, const ActionRequest& req, const ActionContext& ctx) {
   if (draft.description.empty()) return Error::InvalidArgument("description is required", "description");
-  if (draft.description.size() > 4000)
-    return Error::InvalidArgument("description is longer than 4000 bytes", "description");
+  if (CharacterCount(draft.description) > 4000)
+    return Error::InvalidArgument("description is longer than 4000 characters", "description");
   if (draft.territory.empty()) return Error::InvalidArgument("the case has no place", "location");
   if (req.actor.empty()) return Error::InvalidArgument("actor is required", "actor");
   if (!draft.category.empty() && (!ctx.category || ctx.category->code != draft.category || !ctx.category->active))

@@ -1,6 +1,6 @@
 #include "http/form.h"
 
-#include "common/utf8.h"
+#include "core/text.h"
 
 namespace civicgrid::http {
 namespace {
@@ -22,7 +22,7 @@ Result<std::string> Decode(std::string_view text) {
     } else if (ch == '%') {
       const int hi = i + 2 < text.size() ? HexDigit(text[i + 1]) : -1;
       const int lo = hi >= 0 ? HexDigit(text[i + 2]) : -1;
-      if (lo < 0) return Error::InvalidArgument("the form holds a malformed %-escape", "body");
+      if (lo < 0) return Error::InvalidArgument("holds a malformed %-escape");
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
     } else {
@@ -30,7 +30,7 @@ Result<std::string> Decode(std::string_view text) {
     }
   }
   if (!IsValidUtf8(out) || out.find('\0') != std::string::npos)
-    return Error::InvalidArgument("the form holds text that is not valid UTF-8", "body");
+    return Error::InvalidArgument("is not valid UTF-8 or holds a NUL");
   return out;
 }
 
@@ -45,9 +45,9 @@ Result<FormFields> ParseForm(std::string_view text) {
     if (piece.empty()) continue;
     const size_t eq = piece.find('=');
     auto name = Decode(piece.substr(0, eq));
-    if (!name) return name.error();
+    if (!name) return Error::InvalidArgument("a field name of the form " + name.error().message, "body");
     auto value = Decode(eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1));
-    if (!value) return value.error();
+    if (!value) return Error::InvalidArgument(*name + " " + value.error().message, *name);
     out.emplace_back(std::move(*name), std::move(*value));
   }
   return out;

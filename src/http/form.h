@@ -15,8 +15,8 @@ using FormFields = std::vector<std::pair<std::string, std::string>>;
 
 // Decodes `text`: pairs split at '&' (empty pieces skipped), name and value at the first '=' (a piece
 // without one is a name with an empty value), '+' read as a space, %XX as the byte XX. Fails with
-// invalid_argument (field "body") on a malformed %-escape, or a name or value that is not valid UTF-8 or
-// holds a NUL.
+// invalid_argument on a malformed %-escape, or text that is not valid UTF-8 or holds a NUL: in a value,
+// the field is the value's name; in a name, "body".
 Result<FormFields> ParseForm(std::string_view text);
 
 }  // namespace civicgrid::http

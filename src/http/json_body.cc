@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "common/utf8.h"
+#include "core/text.h"
 
 namespace civicgrid::http {
 namespace json = boost::json;

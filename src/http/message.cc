@@ -10,7 +10,7 @@
 #include <cctype>
 
 #include "common/json.h"
-#include "common/utf8.h"
+#include "core/text.h"
 
 namespace civicgrid::http {
 namespace {

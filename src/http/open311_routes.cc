@@ -326,7 +326,8 @@ void AddOpen311Routes(Router& router, Open311Api api) {
   });
 
   // Anything else under /open311/v2/: Open311's 404, in the format the path asks for (JSON otherwise).
-  for (const char* pattern : {"/open311/v2/{a}", "/open311/v2/{a}/{b}"}) {
+  for (const char* pattern :
+       {"/open311", "/open311/v2", "/open311/v2/{a}", "/open311/v2/{a}/{b}", "/open311/v2/{a}/{b}/{c}"}) {
     for (Verb method : {Verb::get, Verb::post}) {
       router.Add(method, pattern, "open311.unknown", Permission::kPublic, SyncHandler([](Request& req) {
                    std::string name;

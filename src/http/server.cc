@@ -66,7 +66,8 @@ void DescribeServerMetrics(Metrics& metrics) {
 }
 
 bool IsRouterPath(std::string_view path) {
-  return path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/metrics";
+  return path == "/api" || path.starts_with("/api/") || path == "/open311" || path.starts_with("/open311/") ||
+         path == "/healthz" || path == "/metrics";
 }
 
 // Content-Security-Policy of every response that does not bring its own (API, errors, pages).

@@ -31,16 +31,20 @@ void Content(std::string& out, const json::value& v, std::string_view item) {
   }
 }
 
-void Element(std::string& out, std::string_view name, const json::value& v, std::string_view parent_item) {
-  if (v.is_null()) return;
-  const std::string child = v.is_array() ? Singular(name) : std::string(parent_item);
+// <name>content of v, its array items named `item`</name>.
+void Tagged(std::string& out, std::string_view name, const json::value& v, std::string_view item) {
   out += '<';
   out += name;
   out += '>';
-  Content(out, v, child);
+  Content(out, v, item);
   out += "</";
   out += name;
   out += '>';
+}
+
+void Element(std::string& out, std::string_view name, const json::value& v, std::string_view parent_item) {
+  if (v.is_null()) return;
+  Tagged(out, name, v, v.is_array() ? Singular(name) : std::string(parent_item));
 }
 
 }  // namespace
@@ -65,13 +69,7 @@ std::string XmlEscape(std::string_view text) {
 
 std::string JsonToXml(const json::value& value, std::string_view root, std::string_view item) {
   std::string out = R"(<?xml version="1.0" encoding="utf-8"?>)";
-  out += '<';
-  out += root;
-  out += '>';
-  Content(out, value, item);
-  out += "</";
-  out += root;
-  out += '>';
+  Tagged(out, root, value, item);
   return out;
 }
 

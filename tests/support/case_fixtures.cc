@@ -32,4 +32,26 @@ Category TestCategory() {
   return c;
 }
 
+std::vector<CategoryAttribute> TestAttributes() {
+  CategoryAttribute temperature;
+  temperature.code = "room_temperature";
+  temperature.datatype = AttributeDatatype::kNumber;
+  temperature.required = true;
+  temperature.description = "室内温度（摄氏度）";
+  temperature.datatype_description = "摄氏度，如 16.5";
+  temperature.order = 1;
+  CategoryAttribute leak;
+  leak.code = "leak_size";
+  leak.datatype = AttributeDatatype::kSingleValueList;
+  leak.description = "漏水程度";
+  leak.order = 3;
+  leak.values = {{"drip", "滴漏"}, {"stream", "细流"}, {"burst", "喷涌"}};
+  CategoryAttribute notice;
+  notice.code = "notice";
+  notice.variable = false;
+  notice.description = "如闻到燃气味，请先撤离并拨打抢修电话。\"引号\"";
+  notice.order = 2;
+  return {temperature, leak, notice};
+}
+
 }  // namespace civicgrid::testing

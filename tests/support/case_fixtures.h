@@ -3,9 +3,11 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "core/calendar.h"
 #include "core/case.h"
+#include "core/category_attribute.h"
 
 namespace civicgrid::testing {
 
@@ -20,5 +22,9 @@ Calendar TestCalendar();
 
 // Minor category 0101 井盖缺失 under 01: acknowledge 2 working hours, handle 5 working days, verify 1.
 Category TestCategory();
+
+// Three attributes of a heating category: room_temperature (number, required, order 1), notice (not a
+// question, order 2, with quotes in its text) and leak_size (singlevaluelist drip/stream/burst, order 3).
+std::vector<CategoryAttribute> TestAttributes();
 
 }  // namespace civicgrid::testing

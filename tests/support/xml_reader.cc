@@ -141,16 +141,21 @@ class Parser {
     return Eat(std::string_view(&q, 1)) || Fail("an unterminated attribute value");
   }
 
+  // name = "value" (or 'value'), with space allowed around '='.
+  bool Attribute(std::string& name, std::string& value) {
+    if (!Name(name)) return false;
+    SkipSpace();
+    if (!Eat("=")) return Fail("'=' expected");
+    SkipSpace();
+    return Quoted(value);
+  }
+
   bool Declaration(XmlDocument& doc) {
     if (!Eat("<?xml") || !SkipSpace()) return Fail("no <?xml declaration at the start");
     std::vector<std::pair<std::string, std::string>> attrs;
     while (!At("?>")) {
       std::string name, value;
-      if (!Name(name)) return false;
-      SkipSpace();
-      if (!Eat("=")) return Fail("'=' expected");
-      SkipSpace();
-      if (!Quoted(value)) return false;
+      if (!Attribute(name, value)) return false;
       attrs.emplace_back(name, value);
       if (!SkipSpace() && !At("?>")) return Fail("'?>' expected");
     }
@@ -200,11 +205,7 @@ class Parser {
       if (Eat(">")) break;
       if (!space) return Fail("space, '>' or '/>' expected");
       std::string name, value;
-      if (!Name(name)) return false;
-      SkipSpace();
-      if (!Eat("=")) return Fail("'=' expected");
-      SkipSpace();
-      if (!Quoted(value)) return false;
+      if (!Attribute(name, value)) return false;
       for (const auto& a : e.attributes)
         if (a.first == name) return Fail("attribute " + name + " given twice");
       e.attributes.emplace_back(name, value);

@@ -268,7 +268,7 @@ export function emptyHotlineForm() {
 export function validateHotline(form) {
   const description = String(form.description ?? '').trim()
   if (!description) return { key: 'hotlineIntake.descriptionRequired' }
-  if (utf8Length(description) > 4000) return { key: 'hotlineIntake.descriptionTooLong' }
+  if ([...description].length > 4000) return { key: 'hotlineIntake.descriptionTooLong' }
   const address = String(form.address ?? '').trim()
   if (!form.point && !address) return { key: 'hotlineIntake.placeRequired' }
   if (utf8Length(address) > 500) return { key: 'hotlineIntake.addressTooLong' }

@@ -1,8 +1,14 @@
-#include "common/utf8.h"
+#include "core/text.h"
 
-#include <cstddef>
+#include <algorithm>
 
 namespace civicgrid {
+
+size_t CharacterCount(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char ch) {
+    return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  }));
+}
 
 bool IsValidUtf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
