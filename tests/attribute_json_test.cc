@@ -13,8 +13,6 @@
 namespace civicgrid {
 namespace {
 
-std::vector<CategoryAttribute> Sample() { return testing::TestAttributes(); }
-
 // The field of a failed parse of `text`, or "ok".
 std::string FieldOf(const std::string& text) {
   auto r = ParseAttributesJson(text);
@@ -23,14 +21,15 @@ std::string FieldOf(const std::string& text) {
 
 TEST(AttributeJson, WritesEveryMemberCompactly) {
   EXPECT_EQ(AttributesToJson({}), "[]");
-  EXPECT_EQ(AttributesToJson({Sample()[0]}),
+  EXPECT_EQ(AttributesToJson({testing::TestAttributes()[0]}),
             R"([{"code":"room_temperature","datatype":"number","required":true,"variable":true,)"
             R"("description":"室内温度（摄氏度）","datatype_description":"摄氏度，如 16.5","order":1,"values":[]}])");
-  EXPECT_NE(AttributesToJson(Sample()).find(R"("values":[{"key":"drip","name":"滴漏"},)"), std::string::npos);
+  EXPECT_NE(AttributesToJson(testing::TestAttributes()).find(R"("values":[{"key":"drip","name":"滴漏"},)"),
+            std::string::npos);
 }
 
 TEST(AttributeJson, ReadsBackWhatItWrites) {
-  const auto sample = Sample();
+  const auto sample = testing::TestAttributes();
   auto text = ParseAttributesJson(AttributesToJson(sample));
   ASSERT_TRUE(text.ok()) << text.error().message;
   EXPECT_EQ(*text, sample);

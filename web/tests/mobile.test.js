@@ -5,7 +5,6 @@ import {
   RECENT_MAX,
   parseAt,
   ageOf,
-  byteLength,
   casePhotos,
   categoryTree,
   distanceMessage,
@@ -41,13 +40,6 @@ test('tracking codes: problems are named', () => {
   assert.equal(normaliseTrackingCode('UUUU-M9XA-2PFD').reason, 'chars', 'U is not in the alphabet')
   assert.equal(normaliseTrackingCode('7K3Q-M9XA-2PF!').reason, 'chars')
   assert.equal(normaliseTrackingCode('查询码1234567890').reason, 'chars')
-})
-
-test('byteLength counts UTF-8 bytes', () => {
-  assert.equal(byteLength(''), 0)
-  assert.equal(byteLength('abc'), 3)
-  assert.equal(byteLength('暖气'), 6)
-  assert.equal(byteLength(null), 0)
 })
 
 test('plausiblePhone: empty is fine, letters are not', () => {

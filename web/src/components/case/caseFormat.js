@@ -2,17 +2,13 @@
 // event details, places, categories and deadlines read, and the workbench keyboard shortcuts.
 // No Vue and no fetching here, so node:test covers them (tests/workbench*.test.js).
 import { NOTE_REQUIRED, PHOTO_ACTIONS, timeLeft } from '../../cases.js'
+import { characterCount, utf8Length } from '../../text.js'
 
 export const PRIORITIES = ['normal', 'high', 'urgent']
 export const EVALUATIONS = ['satisfied', 'basically_satisfied', 'unsatisfied']
 export const CHANNELS = ['grid_worker', 'resident_app', 'hotline', 'open311', 'drone', 'iot', 'superior']
 export const WORKING_KINDS = ['working_hours', 'working_days']
 export const NATURAL_KINDS = ['urgent_hours', 'natural_days']
-
-// The bytes of a string in UTF-8 (the server's limits count bytes).
-export function utf8Length(text) {
-  return new TextEncoder().encode(String(text ?? '')).length
-}
 
 // A one-line excerpt of at most `max` characters (code points), with an ellipsis when cut.
 export function excerpt(text, max = 60) {
@@ -268,7 +264,7 @@ export function emptyHotlineForm() {
 export function validateHotline(form) {
   const description = String(form.description ?? '').trim()
   if (!description) return { key: 'hotlineIntake.descriptionRequired' }
-  if ([...description].length > 4000) return { key: 'hotlineIntake.descriptionTooLong' }
+  if (characterCount(description) > 4000) return { key: 'hotlineIntake.descriptionTooLong' }
   const address = String(form.address ?? '').trim()
   if (!form.point && !address) return { key: 'hotlineIntake.placeRequired' }
   if (utf8Length(address) > 500) return { key: 'hotlineIntake.addressTooLong' }

@@ -1,5 +1,5 @@
-// Pure helpers of the phone pages (resident report/track, grid worker): tracking codes, byte
-// lengths, distances, the category tree, recently tracked codes and the photos of a case. No Vue,
+// Pure helpers of the phone pages (resident report/track, grid worker): tracking codes, phone
+// numbers, distances, the category tree, recently tracked codes and the photos of a case. No Vue,
 // no DOM: tests/mobile.test.js runs them under node.
 
 // ---- tracking codes -------------------------------------------------------------------------------
@@ -27,13 +27,6 @@ export function normaliseTrackingCode(input) {
 }
 
 // ---- text -----------------------------------------------------------------------------------------
-
-const encoder = new TextEncoder()
-
-// UTF-8 bytes of a string (the server's limits count bytes: a Chinese character is 3).
-export function byteLength(text) {
-  return encoder.encode(String(text ?? '')).length
-}
 
 // A Chinese mobile or landline number, loosely: digits, spaces, dashes, +, parentheses; 5–20 digits.
 export function plausiblePhone(text) {
